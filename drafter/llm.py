@@ -1,0 +1,169 @@
+"""The one model seam: every backend is an OpenAI-compatible chat model.
+
+`build_chat_model(settings)` returns a LangChain chat model; the embedded backend is simply a
+llama.cpp server on 127.0.0.1 that we start ourselves. Tests replace `build_chat_model`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import BaseMessage
+
+from .config import Settings
+from .errors import BackendError, ConfigError
+
+logger = logging.getLogger(__name__)
+
+# Tests set this to False so that reaching a real model fails loudly.
+ALLOW_MODEL_REQUESTS = True
+
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+
+
+@dataclass
+class Reply:
+    """A model reply: the parsed JSON (for structured calls), the raw text and token counts."""
+
+    data: dict[str, Any]
+    text: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cached_tokens: int = 0
+    seconds: float = 0.0
+
+
+def describe_backend(settings: Settings) -> tuple[str, str]:
+    """(backend, model name) as shown to users and written to outputs."""
+    if settings.backend == "embedded":
+        from .local_model import model_label
+
+        return "embedded", model_label(settings)
+    return "openai", settings.model or DEFAULT_OPENAI_MODEL
+
+
+def build_chat_model(settings: Settings) -> BaseChatModel:
+    """Build the chat model for the configured backend (the seam tests replace)."""
+    if not ALLOW_MODEL_REQUESTS:
+        raise RuntimeError(
+            "A test tried to reach a real model: use the fake_model fixture or mark it real_model."
+        )
+    from langchain_openai import ChatOpenAI
+
+    if settings.backend == "embedded":
+        from .local_model import get_server
+
+        server = get_server(settings)
+        return ChatOpenAI(
+            base_url=server.base_url,
+            api_key=server.api_key,  # type: ignore[arg-type]
+            model=server.model_name,
+            timeout=settings.timeout,
+            max_retries=settings.max_retries,
+            temperature=settings.temperature,
+            max_tokens=400,  # type: ignore[call-arg]
+        )
+    if not settings.api_key and not settings.base_url:
+        raise ConfigError(
+            "No API key for backend 'openai': set OPENAI_API_KEY (and OPENAI_BASE_URL for another "
+            "OpenAI-compatible server), or use the embedded model (DRAFTER_BACKEND=embedded)."
+        )
+    logger.info("backend openai, model %s, custom base url: %s", settings.model, bool(settings.base_url))
+    return ChatOpenAI(
+        base_url=settings.base_url or None,
+        # Local servers (Ollama, vLLM, llama.cpp) accept any key; the client insists on one.
+        api_key=settings.api_key or "not-needed",  # type: ignore[arg-type]
+        model=settings.model or DEFAULT_OPENAI_MODEL,
+        timeout=settings.timeout,
+        max_retries=settings.max_retries,
+        temperature=settings.temperature,
+        max_tokens=400,  # type: ignore[call-arg]
+    )
+
+
+def _wrap(exc: Exception) -> BackendError:
+    """Turn an SDK error into one line a person can act on (never echoing keys)."""
+    import openai
+
+    if isinstance(exc, openai.APITimeoutError):
+        return BackendError("The model did not answer in time: try again, or raise DRAFTER_TIMEOUT.")
+    if isinstance(exc, openai.APIConnectionError):
+        return BackendError(
+            "Could not reach the model server: check OPENAI_BASE_URL and that the server is running."
+        )
+    if isinstance(exc, openai.AuthenticationError):
+        return BackendError("The model server refused the API key: check OPENAI_API_KEY.")
+    if isinstance(exc, openai.RateLimitError):
+        return BackendError("The model server is rate limiting requests: wait a minute and try again.")
+    if isinstance(exc, openai.NotFoundError):
+        return BackendError("The model server does not know that model: check DRAFTER_MODEL.")
+    if isinstance(exc, openai.APIStatusError):
+        return BackendError(f"The model server failed (HTTP {exc.status_code}): try again later.")
+    return BackendError(f"The model call failed ({type(exc).__name__}): try again.")
+
+
+_JSON_OBJECT = re.compile(r"\{.*\}", re.DOTALL)
+
+
+def parse_json_object(text: str) -> dict[str, Any]:
+    """Parse a JSON object from a reply, tolerating code fences and text around it."""
+    text = text.strip()
+    candidates = [text]
+    match = _JSON_OBJECT.search(text)
+    if match:
+        candidates.append(match.group(0))
+    for candidate in candidates:
+        try:
+            value = json.loads(candidate)
+        except (json.JSONDecodeError, ValueError):
+            continue
+        if isinstance(value, dict):
+            return value
+    raise BackendError("The model's reply was not the JSON that was asked for: try again.")
+
+
+def _usage(message: Any) -> tuple[int, int, int]:
+    usage = getattr(message, "usage_metadata", None) or {}
+    cached = (usage.get("input_token_details") or {}).get("cache_read", 0) or 0
+    return int(usage.get("input_tokens", 0) or 0), int(usage.get("output_tokens", 0) or 0), int(cached)
+
+
+def complete_json(
+    model: BaseChatModel,
+    messages: list[BaseMessage],
+    *,
+    schema_name: str,
+    schema: dict[str, Any],
+    max_tokens: int,
+) -> Reply:
+    """One structured call: JSON-schema output where supported, else JSON mode and parse."""
+    import openai
+
+    started = time.perf_counter()
+    formats = [
+        {"type": "json_schema", "json_schema": {"name": schema_name, "schema": schema, "strict": True}},
+        {"type": "json_object"},
+    ]
+    last_error: Exception | None = None
+    for response_format in formats:
+        try:
+            message = model.bind(response_format=response_format, max_tokens=max_tokens).invoke(messages)
+        except openai.BadRequestError as exc:
+            # A backend without JSON-schema support: fall back to JSON mode.
+            last_error = exc
+            logger.info("backend refused %s output; falling back", response_format["type"])
+            continue
+        except openai.OpenAIError as exc:
+            raise _wrap(exc) from exc
+        text = str(message.content)
+        data = parse_json_object(text)
+        tokens_in, tokens_out, cached = _usage(message)
+        return Reply(data, text, tokens_in, tokens_out, cached, time.perf_counter() - started)
+    assert last_error is not None
+    raise _wrap(last_error) from last_error
