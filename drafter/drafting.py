@@ -1,0 +1,211 @@
+"""Plan + guidance -> Draft: one model call writes the words, code assembles and checks them.
+
+The model writes three short parts (subject, a sentence recalling the conversation, the next
+step). Code adds the greeting and sign-off, composes the message for the channel, repairs what
+can be repaired safely, and holds the result to the rubric. A draft that fails is written again
+with the failed checks as feedback, up to `Settings.attempts` times; the best by the rubric is
+kept, and whatever still fails stays in its warnings.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from . import checks, llm, prompts, repair
+from .models import NEXT_STEP_LABELS, Draft, DraftRequest, Passage, Plan
+
+logger = logging.getLogger(__name__)
+
+# Output budget per channel: short outputs are the biggest lever on speed.
+MAX_TOKENS = {"email": 200, "linkedin": 120, "text": 120}
+RECALL_LENGTH = {"email": "at most 2 sentences", "linkedin": "1 sentence", "text": "1 sentence"}
+PASSAGE_CHARS = 320
+
+
+@dataclass
+class Attempt:
+    draft: Draft
+    failures: int
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cached: int = 0
+
+
+@dataclass
+class DraftStats:
+    """Token and timing figures of one draft, for the benchmark."""
+
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cached_tokens: int = 0
+    model_seconds: float = 0.0
+    attempts: list[int] = field(default_factory=list)
+
+
+def _schema(passage_ids: list[str]) -> dict[str, Any]:
+    ids: dict[str, Any] = {"type": "string"}
+    if passage_ids:
+        ids["enum"] = passage_ids
+    return {
+        "type": "object",
+        "properties": {
+            "subject": {"type": "string"},
+            "recall": {"type": "string"},
+            "next_step": {"type": "string"},
+            "guidance_ids": {"type": "array", "items": ids},
+        },
+        "required": ["subject", "recall", "next_step", "guidance_ids"],
+        "additionalProperties": False,
+    }
+
+
+def _fence(text: str) -> str:
+    """Keep note text inside its delimiters: no line can close or reopen the block."""
+    return re.sub(r"</?\s*(notes|task)\s*>", "", text, flags=re.IGNORECASE)
+
+
+def format_passages(passages: list[Passage]) -> str:
+    lines = []
+    for passage in passages:
+        text = " ".join(passage.text.split())
+        if len(text) > PASSAGE_CHARS:
+            text = text[:PASSAGE_CHARS].rsplit(" ", 1)[0] + " ..."
+        lines.append(f"[{passage.id}] {text}")
+    return "\n".join(lines) if lines else "(none)"
+
+
+def build_messages(
+    request: DraftRequest, plan: Plan, passages: list[Passage], feedback: list[str]
+) -> list[SystemMessage | HumanMessage]:
+    """The chat messages for one attempt. The held-back items never reach the model."""
+    system = prompts.render("draft_system", examples=prompts.load("draft_examples").strip())
+    option = plan.options[0].text if plan.options else ""
+    notes = "\n".join(f"- {_fence(line)}" for line in plan.shareable) or "- (no further notes)"
+    feedback_text = ""
+    if feedback:
+        feedback_text = "Your previous reply had these problems; fix them:\n" + "\n".join(
+            f"- {item}" for item in feedback
+        )
+    user = prompts.render(
+        "draft_user",
+        passages=format_passages(passages),
+        channel=request.channel,
+        recall_length=RECALL_LENGTH[request.channel],
+        greeting_name=plan.greeting_name,
+        sender=request.sender or "(not given)",
+        details="; ".join(plan.details) or "(use what the notes say)",
+        next_step_type=plan.next_step_type,
+        next_step_topic=_fence(plan.next_step_topic) or NEXT_STEP_LABELS[plan.next_step_type].lower(),
+        next_step_wording=_fence(option) or "(your own words)",
+        when=plan.follow_up_when,
+        notes=notes,
+        feedback=feedback_text,
+    )
+    return [SystemMessage(system), HumanMessage(user)]
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(str(text or "").split())
+    if text and text[-1] not in ".!?":
+        text += "."
+    return text
+
+
+def compose(request: DraftRequest, plan: Plan, parts: dict[str, Any]) -> tuple[str, str, str]:
+    """(subject, body, next_step sentence) for the channel, from the model's parts."""
+    recall = _sentence(parts.get("recall", ""))
+    next_step = _sentence(parts.get("next_step", ""))
+    name = plan.greeting_name
+    sender = request.sender.strip()
+    if request.channel == "email":
+        subject = " ".join(str(parts.get("subject", "")).split())
+        body = f"Hi {name},\n\n{recall} {next_step}".rstrip() + "\n\nBest,\n" + (sender or "")
+        return subject, body.rstrip(), next_step
+    body = f"Hi {name}, {recall} {next_step}".rstrip()
+    if sender:
+        body += f" - {sender}"
+    return "", body, next_step
+
+
+def attempt_draft(
+    model: BaseChatModel,
+    request: DraftRequest,
+    plan: Plan,
+    passages: list[Passage],
+    feedback: list[str],
+) -> tuple[Draft, llm.Reply]:
+    ids = [p.id for p in passages]
+    reply = llm.complete_json(
+        model,
+        build_messages(request, plan, passages, feedback),
+        schema_name="follow_up",
+        schema=_schema(ids),
+        max_tokens=MAX_TOKENS[request.channel],
+    )
+    subject, body, next_step = compose(request, plan, reply.data)
+    cited = [i for i in reply.data.get("guidance_ids", []) or [] if i in ids]
+    draft = Draft(
+        channel=request.channel,
+        subject=subject,
+        body=body,
+        greeting_name=plan.greeting_name,
+        next_step_type=plan.next_step_type,
+        next_step=next_step,
+        follow_up_when=plan.follow_up_when,
+        follow_up_date=plan.follow_up_date,
+        # The passages the model was given and says it followed; all it was given if it names none.
+        guidance_ids=cited or ids,
+        passages=[p for p in passages if p.id in (cited or ids)],
+        options=list(plan.options),
+    )
+    return draft, reply
+
+
+def write_draft(
+    model: BaseChatModel,
+    request: DraftRequest,
+    plan: Plan,
+    passages: list[Passage],
+    *,
+    attempts: int,
+    stats: DraftStats | None = None,
+) -> Draft:
+    """Write, repair and check; retry with feedback; keep the best attempt by the rubric."""
+    best: Attempt | None = None
+    feedback: list[str] = []
+    for number in range(1, attempts + 1):
+        started = time.perf_counter()
+        draft, reply = attempt_draft(model, request, plan, passages, feedback)
+        draft = repair.repair(draft, plan, request)
+        results = checks.run_checks(draft, plan, request)
+        warnings = checks.warnings_from(results)
+        draft = draft.model_copy(update={"checks": results, "warnings": warnings, "attempts": number})
+        failures = sum(1 for r in results if not r.passed)
+        if stats is not None:
+            stats.calls += 1
+            stats.input_tokens += reply.input_tokens
+            stats.output_tokens += reply.output_tokens
+            stats.cached_tokens += reply.cached_tokens
+            stats.model_seconds += reply.seconds
+        logger.info(
+            "attempt %d: %d failed checks, %d+%d tokens (%d cached), %.1f s",
+            number, failures, reply.input_tokens, reply.output_tokens, reply.cached_tokens,
+            time.perf_counter() - started,
+        )
+        if best is None or failures < best.failures:
+            best = Attempt(draft, failures)
+        if failures == 0:
+            break
+        feedback = warnings
+    assert best is not None
+    if stats is not None:
+        stats.attempts.append(best.draft.attempts)
+    return best.draft
