@@ -112,7 +112,8 @@ def _parse_csv(text: str, name: str) -> tuple[list[RawRow], set[str]]:
     delimiter = ","
     if "," not in first_line:  # a spreadsheet in a locale that separates with ; or tabs
         delimiter = next((d for d in (";", "\t") if d in first_line), ",")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    started = 1  # the line the current record starts on
     try:
         header = [normalize_key(cell) for cell in next(reader)]
         seen: set[str] = set()
@@ -121,7 +122,9 @@ def _parse_csv(text: str, name: str) -> tuple[list[RawRow], set[str]]:
                 raise InputError(f"{name} has the column {column!r} twice: keep one of them.")
             seen.add(column)
         rows = []
+        started = reader.line_num + 1
         for cells in reader:
+            started_here, started = started, reader.line_num + 1
             if not any(cell.strip() for cell in cells):
                 continue  # blank lines and rows of empty cells (spreadsheet padding) are not rows
             pairs = zip(header, cells, strict=False)
@@ -130,13 +133,19 @@ def _parse_csv(text: str, name: str) -> tuple[list[RawRow], set[str]]:
             extra = [cell for cell in cells[len(header) :] if cell.strip()]
             if extra:
                 row.warnings.append(
-                    f"this row has {len(header) + len(extra)} cells but the header has {len(header)} "
-                    "columns: the extra cells were ignored (put quotes around text that contains commas)"
+                    f"this row (line {started_here}) has {len(header) + len(extra)} cells but the header "
+                    f"has {len(header)} columns: the extra cells were ignored (put quotes around text "
+                    "that contains commas)"
                 )
             rows.append(row)
     except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise InputError(
+                f"{name} is not valid CSV: the quote opened on line {started} is never closed: "
+                'add the closing " or remove the stray one.'
+            ) from None
         raise InputError(
-            f"{name} is not valid CSV near line {reader.line_num} ({exc}): check the quotes on that line."
+            f"{name} is not valid CSV on line {reader.line_num} ({exc}): check the quotes on that line."
         ) from None
     except StopIteration:
         raise InputError(f"{name} is empty: add a header line and one row per person.") from None
