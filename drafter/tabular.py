@@ -198,15 +198,19 @@ def _jsonl_row(value: dict[str, Any], line_no: int) -> RawRow:
 
 
 def csv_safe(value: Any) -> Any:
-    """Neutralise a spreadsheet formula: text starting with = + - @ tab or CR gets a leading quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """Neutralise a spreadsheet formula: text starting with = + - @ tab or CR gets a leading quote.
+
+    Text that already starts with quotes before such a character gets one more, so that reading
+    our own CSV back (dropping one quote) gives the original text.
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
 def _csv_unsafe(value: str) -> str:
     """Undo csv_safe when reading our own CSV back."""
-    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+    if value.startswith("'") and value.lstrip("'").startswith(_FORMULA_START):
         return value[1:]
     return value
 
