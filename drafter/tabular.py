@@ -8,6 +8,7 @@ whole-file problems (missing, too big, binary, not CSV) raise InputError.
 from __future__ import annotations
 
 import csv
+import glob
 import io
 import json
 import logging
@@ -341,6 +342,9 @@ class OutputFiles:
     def start(self, kept: dict[int, BatchRow], digests: dict[int, str]) -> None:
         self._digests = dict(digests)
         self.done = dict(kept)
+        # Temporary files of a run killed while writing: never read, safe to remove.
+        for stale in self.output.parent.glob(glob.escape(f".{self.output.name}.") + "*.tmp"):
+            stale.unlink(missing_ok=True)
         ordered = [kept[number] for number in sorted(kept)]
         atomic_write_text(self.journal, "".join(self._journal_line(row) for row in ordered))
         self.manifest.unlink(missing_ok=True)

@@ -325,6 +325,7 @@ def test_kill_9_mid_run_then_resume(tmp_path: Path, suffix: str) -> None:
         if proc.stderr:
             proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL
+    (tmp_path / f".out{suffix}.abc123.tmp").write_text("half a file")  # as if killed mid-replace
     for file in [journal, output] if suffix == ".jsonl" else [journal]:
         lines = file.read_text().splitlines()
         whole = [line for line in lines if line.endswith("}")]
@@ -339,6 +340,9 @@ def test_kill_9_mid_run_then_resume(tmp_path: Path, suffix: str) -> None:
     rows = read_jsonl(output) if suffix == ".jsonl" else read_csv(output)
     assert [int(r["row"]) for r in rows] == list(range(1, 41))
     assert summary.ok == 40 and not journal.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["in.csv", f"out{suffix}", f"out{suffix}.resume.json"]
+    )
 
 
 def test_batch_rows_round_trip_through_csv(tmp_path: Path) -> None:
