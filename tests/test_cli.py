@@ -1,0 +1,116 @@
+"""The `drafter` command line, through click's runner, with the fake model at the seam."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drafter import __version__
+from drafter.cli import main
+from drafter.models import OUTPUT_FIELDS
+from drafter.testing import FakeChatModel
+
+REPLY = {
+    "subject": "Bike map from the climate meetup",
+    "recall": "Thanks for the chat at the climate meetup about bike commuting.",
+    "next_step": "I'll send you the bike map I mentioned next week.",
+    "guidance_ids": [],
+}
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_version_and_help(runner: CliRunner) -> None:
+    assert runner.invoke(main, ["--version"]).output.strip() == f"drafter, version {__version__}"
+    result = runner.invoke(main, ["-h"])
+    assert result.exit_code == 0
+    for command in ("draft", "batch", "index", "ingest", "search", "eval", "bench", "model"):
+        assert command in result.output
+
+
+def test_draft_json_prints_the_batch_fields(runner: CliRunner, fake_model: FakeChatModel) -> None:
+    fake_model.queue(REPLY)
+    result = runner.invoke(main, [
+        "draft", "--name", "Ana Ruiz", "--from", "Sam", "--where-met", "climate meetup", "--json",
+        "--notes", "Met at the climate meetup. We both love bike commuting. I said I'd send her the bike map.",
+    ])
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout)
+    assert tuple(row) == OUTPUT_FIELDS
+    assert row["status"] == "ok" and row["name"] == "Ana Ruiz" and row["channel"] == "email"
+    assert row["body"].startswith("Hi Ana,")
+    assert row["next_step_type"] == "offer"
+    assert row["guidance_ids"], "every draft cites its guidance"
+
+
+def test_draft_reads_notes_from_stdin(runner: CliRunner, fake_model: FakeChatModel) -> None:
+    fake_model.queue(dict(REPLY, subject=""))
+    result = runner.invoke(
+        main, ["draft", "--name", "Ana", "--notes", "-", "--channel", "text", "--from", "Sam"],
+        input="Met at the climate meetup; we both love bike commuting. I'll send her the bike map.\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Hi Ana,")
+    assert "Next step (offer)" in result.stdout
+    assert "bike commuting" in fake_model.prompt_text()
+
+
+def test_draft_with_empty_notes_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["draft", "--name", "Ana", "--notes", "  "])
+    assert result.exit_code == 2
+    assert "notes are empty" in result.output
+
+
+def test_unknown_channel_names_the_allowed_ones(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["draft", "--name", "Ana", "--notes", "x", "--channel", "fax"])
+    assert result.exit_code == 2
+    assert "email" in result.output and "linkedin" in result.output
+
+
+def test_batch_writes_one_row_per_input_and_exits_1_when_a_row_fails(
+    runner: CliRunner, fake_model: FakeChatModel, tmp_path: Path
+) -> None:
+    fake_model.default = REPLY
+    source = tmp_path / "event.csv"
+    source.write_text(
+        "Name,Notes,Channel\n"
+        "Ana Ruiz,Climate meetup: bike commuting. I'll send her the bike map.,email\n"
+        "Tom,,text\n"
+        "Mei,Coffee line chat about container security.,linkedin\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["batch", str(source), "--from", "Sam"])
+    assert result.exit_code == 1, result.output
+    output = tmp_path / "event-drafts.jsonl"
+    rows = [json.loads(line) for line in output.read_text().splitlines()]
+    assert [r["row"] for r in rows] == [1, 2, 3]
+    assert [r["status"] for r in rows] == ["ok", "error", "ok"]
+    assert "notes" in rows[1]["error"]
+    assert "2 ok, 1 failed of 3 rows" in result.stderr
+
+
+def test_batch_with_unreadable_input_exits_2_and_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "event.csv"
+    source.write_text("name,email\nAna,ana@example.com\n", encoding="utf-8")
+    result = runner.invoke(main, ["batch", str(source)])
+    assert result.exit_code == 2
+    assert "notes" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "event-drafts.jsonl").exists()
+
+
+def test_backend_errors_are_one_line(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DRAFTER_BACKEND", "openai")
+    monkeypatch.setattr("drafter.llm.ALLOW_MODEL_REQUESTS", True)
+    result = runner.invoke(main, ["model", "check"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "Error: No API key for backend 'openai': set OPENAI_API_KEY (and OPENAI_BASE_URL for another "
+        "OpenAI-compatible server), or use the embedded model (DRAFTER_BACKEND=embedded)."
+    )
