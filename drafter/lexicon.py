@@ -109,10 +109,9 @@ SIGNATURE_DELIMITER_RE = re.compile(r"^\s*(--|—|__+|-- ?)\s*$")
 # Words that, appearing in a draft, suggest an agenda or a confidence leaked. Checked against the
 # shareable notes first: a word the notes share openly is not a leak.
 AGENDA_WORDS: frozenset[str] = frozenset(
-    """job jobs referral referrals refer hiring hire hired recruiter recruiting resume resumes cv
-    salary compensation opening openings position positions role roles headcount apply application
-    sell selling pitch pitching product demo client customer funding fund fundraising invest investor
-    investors investment raise raising round vc agenda""".split()
+    """job jobs referral referrals hiring hire hired recruiter recruiting resume resumes cv salary
+    compensation headcount openings pitch pitching selling funding fundraising invest investor
+    investors investment vc agenda""".split()
 )
 CONFIDENCE_WORDS: frozenset[str] = frozenset(
     """health illness sick cancer chemo diagnosis diagnosed surgery hospital therapy therapist
@@ -500,3 +499,59 @@ MONTH_PART_DAY: dict[str, int] = {"early": 5, "mid": 15, "late": 24, "end of": 2
 IN_N_RE = _rx(r"\bin (a few|a couple of|a couple|two|three|four|five|six|\d+) (days|weeks)\b")
 COUNT_WORDS: dict[str, int] = {"a few": 3, "a couple of": 2, "a couple": 2, "two": 2, "three": 3, "four": 4}
 COUNT_WORDS |= {"five": 5, "six": 6}
+
+
+# --- Reading a draft ----------------------------------------------------------------------------
+
+# How a draft states each kind of next step.
+STEP_RES: dict[str, re.Pattern[str]] = {
+    "ask": _rx(
+        r"\b(could you|can you|would you mind (sharing|sending|pointing|passing|recommending|telling)|",
+        r"would you be willing|do you (happen to )?(have|know|remember)|any chance you|",
+        r"i'?d (love|appreciate) (it if you|your|to hear)|mind sharing|if you could (share|send|point))",
+    ),
+    "offer": _rx(
+        r"\b(i'?ll (send|share|forward|pass|dig up|put together|email|introduce|intro|loop|get you|drop)|",
+        r"i will (send|share|forward|introduce)|i'?m (sending|attaching)|i'?ve attached|here'?s the|",
+        r"here is the|attached is|as promised|sending (you|over))",
+    ),
+    "joint_venture": _rx(
+        r"\b(continu\w+ (our|the|this) (conversation|chat|discussion)|keep (the conversation|talking)|",
+        r"(grab|get|have) (a |another )?(coffee|lunch|drink|drinks|tea|dinner)|pick (this|it) (back )?up|",
+        r"would you be up for|let'?s (meet|grab|get|continue|find|pair|try)|pair on|compare notes|",
+        r"catch up over|(do|try|explore|work on) (it|this|that) together)",
+    ),
+    "keep_in_touch": _rx(
+        r"\b(stay in touch|keep in touch|reach out|would you mind if i (reach out|follow up|check in)|",
+        r"touch base|keep the door open|check in)",
+    ),
+}
+
+# A sign-off line ("Best,", "Thanks again!").
+SIGNOFF_RE = _rx(
+    r"^(best|best wishes|(kind |warm |best )?regards|thanks|thanks again|thank you|cheers|warmly|",
+    r"all the best|talk soon|take care|sincerely)\b[\s,.!]*",
+)
+
+# Left-over template text.
+PLACEHOLDER_RE = _rx(
+    r"\[[^\]\n]{0,40}\]|\{[^}\n]{0,40}\}|<[^<>\n]{1,40}>|\bX{3,}\b|\bTODO\b|\bTBD\b|\bFIXME\b|",
+    r"\blorem ipsum\b|\binsert (name|company|date|link)\b|\b(your|contact|recipient|sender)_name\b",
+)
+
+_SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences (or lines) of a draft, stripped, in order; abbreviations like "Dr." stay joined."""
+    out: list[str] = []
+    for piece in _SENTENCE_RE.findall(text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        last = (out[-1].rstrip(".").rsplit(" ", 1)[-1].lower()) if out else ""
+        if out and out[-1].endswith(".") and last in ABBREVIATIONS:
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
