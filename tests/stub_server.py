@@ -97,6 +97,19 @@ def hang_up() -> Behaviour:
     return run
 
 
+def by_content(rules: list[tuple[str, Behaviour]], otherwise: Behaviour) -> Behaviour:
+    """The first rule whose text appears in the request's messages, else `otherwise`."""
+
+    def run(handler: _Handler) -> None:
+        text = json.dumps(handler.body.get("messages", []), ensure_ascii=False)
+        for needle, behaviour in rules:
+            if needle in text:
+                return behaviour(handler)
+        return otherwise(handler)
+
+    return run
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     body: dict[str, Any]

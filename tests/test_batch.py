@@ -546,3 +546,50 @@ def test_concurrency_runs_rows_in_parallel(tmp_path: Path) -> None:
     drafter = FakeDrafter({f"Person {i}": slow for i in range(1, 9)})
     run_batch(write_csv(tmp_path / "in.csv", people(8)), drafter=drafter, concurrency=4)
     assert peak == 4
+
+
+# --- through the real pipeline, with the fake model at the seam ----------------------------------
+
+
+PARTS = {
+    "subject": "Slides from your talk",
+    "recall": "I enjoyed our talk about incremental parsers and tree-sitter at PyCon Lisbon",
+    "next_step": "Would you send me the slides from your talk when you have a minute",
+    "guidance_ids": [],
+}
+
+
+class NoGuidance:
+    def search(self, query: str, k: int = 4) -> list:
+        return []
+
+    def ensure_built(self) -> bool:
+        return False
+
+
+def test_pipeline_batch_with_the_fake_model(tmp_path: Path, fake_model: Any) -> None:
+    from drafter import Drafter, Settings
+
+    def reply(messages: list) -> Any:
+        text = "\n".join(str(m.content) for m in messages)
+        if "Ben Ode" in text or "Porto data meetup" in text:
+            return BackendError("The model server failed (HTTP 500): try again later.")
+        return PARTS
+
+    fake_model.default = reply
+    drafter = Drafter(Settings.from_env(sender_name="Sam"), index=NoGuidance())
+    output = tmp_path / "out.csv"
+    summary = run_batch(FIXTURES / "events.csv", output, drafter=drafter, concurrency=2)
+    rows = read_csv(output)
+    assert [r["status"] for r in rows] == ["ok", "error", "ok"]
+    ana = rows[0]
+    assert ana["body"].startswith("Hi Ana,") and ana["body"].rstrip().endswith("Sam")
+    assert ana["subject"] == "Slides from your talk" and rows[2]["subject"] == ""
+    assert ana["backend"] == drafter.backend_name and ana["model"] == drafter.model_name
+    assert float(ana["seconds"]) > 0 and ana["follow_up_date"]
+    assert rows[1]["error"] == "The model server failed (HTTP 500): try again later."
+    assert (summary.ok, summary.failed, summary.exit_code) == (2, 1, 1)
+    # The notes reached the model; no row's notes reached another row's prompt.
+    prompts = [fake_model.prompt_text(i) for i in range(len(fake_model.calls))]
+    assert any("tree-sitter" in p for p in prompts)
+    assert not any("tree-sitter" in p and "sourdough" in p for p in prompts)

@@ -17,6 +17,7 @@ import pytest
 from langchain_core.messages import HumanMessage
 from stub_server import (
     StubServer,
+    by_content,
     hang_up,
     malformed,
     ok,
@@ -26,7 +27,17 @@ from stub_server import (
     status,
     truncated,
 )
-from test_batch import FakeDrafter, make_draft, people, read_csv, read_jsonl, write_csv
+from test_batch import (
+    FIXTURES,
+    PARTS,
+    FakeDrafter,
+    NoGuidance,
+    make_draft,
+    people,
+    read_csv,
+    read_jsonl,
+    write_csv,
+)
 
 from drafter import llm, tabular
 from drafter.batch import run_batch
@@ -169,6 +180,32 @@ def test_a_batch_with_a_malformed_body_still_finishes(tmp_path: Path, allow_loop
     assert out[1]["error"] == "internal error: JSONDecodeError" or "model" in out[1]["error"]
     assert out[2]["error"] == "The model server failed (HTTP 500): try again later."
     assert summary.exit_code == 1
+
+
+def test_pipeline_batch_over_http(tmp_path: Path, allow_loopback: None) -> None:
+    """The real Drafter, concurrently, against the stub: one row's server errors stay that row's."""
+    from drafter import Drafter
+
+    rules = [("Porto data meetup", status(500)), ("sourdough", slow(0.3, ok(PARTS)))]
+    with StubServer(default=by_content(rules, ok(PARTS))) as stub:
+        settings = Settings(
+            backend="openai",
+            base_url=stub.url + "/v1",
+            api_key="sk-test-planted",
+            model="stub-model",
+            timeout=TIMEOUT,
+            max_retries=1,
+            sender_name="Sam",
+        )
+        drafter = Drafter(settings, index=NoGuidance())
+        summary = run_batch(FIXTURES / "events.csv", tmp_path / "out.jsonl", drafter=drafter, concurrency=3)
+    rows = read_jsonl(tmp_path / "out.jsonl")
+    assert [r["status"] for r in rows] == ["ok", "error", "ok"]
+    assert rows[1]["error"] == "The model server failed (HTTP 500): try again later."
+    assert (rows[0]["backend"], rows[0]["model"]) == ("openai", "stub-model")
+    assert "tree-sitter" in rows[0]["body"]
+    assert summary.exit_code == 1
+    assert {r["body"]["model"] for r in stub.requests} == {"stub-model"}
 
 
 # --- killed runs and --resume -----------------------------------------------------------------
