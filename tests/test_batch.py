@@ -593,3 +593,40 @@ def test_pipeline_batch_with_the_fake_model(tmp_path: Path, fake_model: Any) -> 
     prompts = [fake_model.prompt_text(i) for i in range(len(fake_model.calls))]
     assert any("tree-sitter" in p for p in prompts)
     assert not any("tree-sitter" in p and "sourdough" in p for p in prompts)
+
+
+# --- the `drafter batch` command over this engine ---------------------------------------------
+
+
+@pytest.fixture
+def cli_env(fake_model: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    from drafter import retrieval
+
+    monkeypatch.setattr(retrieval, "get_index", lambda settings: NoGuidance())
+    fake_model.default = PARTS
+    return fake_model
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "outputs"),
+    [
+        ("name,notes\nAna,Met at PyCon\n", 0, ["in-drafts.jsonl", "in-drafts.jsonl.resume.json"]),
+        ("name,notes\nAna,Met at PyCon\nBo,\n", 1, ["in-drafts.jsonl", "in-drafts.jsonl.resume.json"]),
+        ("name,email\nAna,a@b.c\n", 2, []),
+        ("name,notes\n", 2, []),
+    ],
+)
+def test_cli_exit_codes(
+    tmp_path: Path, cli_env: Any, monkeypatch: pytest.MonkeyPatch, content: str, code: int, outputs: list
+) -> None:
+    from click.testing import CliRunner
+
+    from drafter.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    Path("in.csv").write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", "in.csv", "--from", "Sam"])
+    assert result.exit_code == code, result.output
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "in.csv" and p.name != "data") == outputs
+    if code == 2:
+        assert len(result.output.strip().splitlines()) == 1
