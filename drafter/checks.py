@@ -154,13 +154,12 @@ def check_when(draft: Draft, plan: Plan, request: DraftRequest, today: dt.date |
     match = lx.WHEN_RE.search(text)
     if not match:
         return _result("when", False, f"no rough time found; add one such as '{plan.follow_up_when}'")
+    phrase = match.group(0)
     if draft.follow_up_when and draft.follow_up_when.lower() in text.lower():
-        return _result("when", True)
-    window = when_window(match.group(0), today)
+        phrase = draft.follow_up_when
+    window = when_window(phrase, today)
     if window and not window[0] <= draft.follow_up_date <= window[1]:
-        return _result(
-            "when", False, f"'{match.group(0)}' does not match the follow-up date {draft.follow_up_date}"
-        )
+        return _result("when", False, f"'{phrase}' does not match the follow-up date {draft.follow_up_date}")
     return _result("when", True)
 
 

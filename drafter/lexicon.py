@@ -13,7 +13,8 @@ import re
 # Lines that carry the sender's own agenda: a job, a referral, a sale, money.
 AGENDA_RE = re.compile(
     r"\b("
-    r"jobs?|job[- ]hunt\w*|job[- ]search\w*|referrals?|refer me|hiring manager|hire me|hire us|"
+    r"(?<!her )(?<!his )(?<!their )jobs?|job[- ]hunt\w*|job[- ]search\w*|referrals?|refer me|"
+    r"hiring manager|hire me|hire us|"
     r"hiring|recruit\w*|resumes?|résumés?|cv|salary|salaries|compensation|job openings?|any openings|"
     r"openings? (on|at|in) (her|his|their)|open roles?|open positions?|headcount|apply(ing)? (for|to)|"
     r"(my|job) applications?|"
@@ -43,7 +44,8 @@ CONFIDENCE_RE = re.compile(
     r"\b("
     r"health (issues?|problems?|scare|stuff|condition)|(her|his|their) health|illness|(is|was|fell|been) ill|"
     r"sick|sickness|cancer|chemo\w*|tumou?r|diagnos\w+|surgery|"
-    r"hospital\w*|therapy|therapist|mental health|depress\w+|anxiety|burn(ed|t)? ?out|"
+    r"in (the )?hospital|hospitali[sz]\w+|therapy|therapist|"
+    r"mental health|depress\w+|anxiety|burn(ed|t)? ?out|"
     r"pregnan\w+|expecting a baby|ivf|miscarr\w+|fertility|"
     r"divorc\w+|separated|trial separation|separating from|custody|an affair|"
     r"funeral|passed away|died|dying|grie(f|ving)|bereave\w+|"
@@ -288,8 +290,9 @@ SENTENCE_STARTERS: frozenset[str] = frozenset(
 
 # Words too generic to count as a specific detail of the conversation.
 GENERIC_TOPICS: frozenset[str] = frozenset(
-    """event networking meetup conference mixer party interview informational chat coffee talk session
-    call meeting dinner lunch drink drinks great nice fun good time conversation person people work
+    """event networking meetup night evening conference mixer party interview informational chat coffee
+    talk session call meeting dinner lunch drink drinks great nice fun good time
+    conversation person people work
     thing stuff wants feedback nothing everything something life""".split()
 )
 
