@@ -258,6 +258,8 @@ def run_batch(
     rows = read_rows(input_path, default_sender, max_rows=max_rows)
 
     sink = OutputFiles(output)
+    if not resume and sink.journal.exists():
+        logger.warning("an earlier run into %s was cut short; starting over", output.name)
     digests = {item.row: item.digest for item in rows}
     kept = sink.previous(digests) if resume else {}
     sink.start(kept, digests)
@@ -363,14 +365,14 @@ def _draft_one(
     except DrafterError as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
         logger.warning("row %d: %s after %.1f s", item.row, type(exc).__name__, time.perf_counter() - started)
-        return _failed(item, message, backend, model), exc
+        return _failed(item, message, backend, model, started), exc
     except ValidationError as exc:
         logger.warning("row %d: invalid draft (%d errors)", item.row, exc.error_count())
-        return _failed(item, validation_message(exc), backend, model), exc
+        return _failed(item, validation_message(exc), backend, model, started), exc
     except Exception as exc:
         logger.error("row %d: internal error %s", item.row, type(exc).__name__)
         logger.debug("row %d traceback:\n%s", item.row, "".join(traceback.format_tb(exc.__traceback__)))
-        return _failed(item, f"internal error: {type(exc).__name__}", backend, model), exc
+        return _failed(item, f"internal error: {type(exc).__name__}", backend, model, started), exc
     seconds = draft.seconds or (time.perf_counter() - started)
     logger.info("row %d: ok in %.1f s", item.row, seconds)
     return row.model_copy(
@@ -378,8 +380,9 @@ def _draft_one(
     ), None
 
 
-def _failed(item: InputRow, message: str, backend: str, model: str) -> BatchRow:
-    return item.error_row(message).model_copy(update={"backend": backend, "model": model})
+def _failed(item: InputRow, message: str, backend: str, model: str, started: float) -> BatchRow:
+    seconds = round(time.perf_counter() - started, 2)
+    return item.error_row(message).model_copy(update={"backend": backend, "model": model, "seconds": seconds})
 
 
 class _Breaker:

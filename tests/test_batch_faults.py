@@ -391,3 +391,17 @@ def test_batch_rows_round_trip_through_csv(tmp_path: Path) -> None:
     ]
     path = tabular.write_rows(rows, tmp_path / "rows.csv")
     assert list(tabular.read_output(path).values()) == rows
+
+
+def test_a_fresh_run_over_a_cut_short_one_starts_over_and_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = write_csv(tmp_path / "in.csv", people(3))
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(path, drafter=stop_at("Person 3", KeyboardInterrupt()))
+    drafter = FakeDrafter({"Person 2": BackendError("down")}, delay=lambda: 0.05)
+    run_batch(path, drafter=drafter)
+    assert len(drafter.names) == 3
+    assert "an earlier run into in-drafts.jsonl was cut short; starting over" in caplog.text
+    failed = read_jsonl(tmp_path / "in-drafts.jsonl")[1]
+    assert failed["status"] == "error" and failed["seconds"] >= 0.05
