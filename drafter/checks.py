@@ -81,17 +81,18 @@ def check_greeting(draft: Draft, plan: Plan, request: DraftRequest) -> CheckResu
     return _result("greeting", False, f"the greeting should use '{plan.greeting_name}' (found '{line[:40]}')")
 
 
-def _detail_mentioned(detail: str, body_stems: set[str]) -> bool:
+def mentions(detail: str, text: str) -> bool:
+    """Whether a text mentions a detail, loosely: any case, plurals, most of its specific words."""
     stems = [w for w in lx.content_words(detail) if w not in lx.GENERIC_TOPICS]
     if not stems:
         return False
-    hits = sum(1 for w in stems if w in body_stems)
-    return hits >= max(1, math.ceil(len(stems) / 2))
+    have = _stems(text)
+    return sum(1 for w in stems if w in have) >= max(1, math.ceil(len(stems) * 0.6))
 
 
 def check_detail(draft: Draft, plan: Plan, request: DraftRequest) -> CheckResult:
     body_stems = _stems(draft.body)
-    if any(_detail_mentioned(d, body_stems) for d in plan.details):
+    if any(mentions(d, draft.body) for d in plan.details):
         return _result("detail", True)
     if not plan.details:
         names = _stems(f"{request.contact.name} {request.sender} {plan.greeting_name}")

@@ -1,0 +1,274 @@
+"""Draft evaluation: run scenarios through a drafter and score the rubric and each scenario's own
+expectations (next-step type, greeting, details, strings that must not appear).
+
+    scenarios = load_scenarios(Path("evals/scenarios.jsonl"))
+    report = run_eval(scenarios, Drafter())
+    print(format_report(report))
+
+The drafter is anything with `.draft(DraftRequest) -> Draft` (and, if it has them, `.plan`,
+`backend_name`, `model_name`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import statistics
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic import BaseModel, Field, ValidationError
+
+from .checks import LABELS, mentions, opening, run_checks
+from .errors import DrafterError, InputError
+from .models import Draft, DraftRequest, NextStepType, Plan
+from .planning import make_plan
+
+logger = logging.getLogger(__name__)
+
+EXPECTATIONS: dict[str, str] = {
+    "expect_type": "Next step of the kind the scenario expects",
+    "expect_greet": "Greeting the scenario expects",
+    "expect_details": "One of the scenario's details",
+    "expect_no_leak": "None of the scenario's forbidden strings",
+}
+
+
+class SupportsDraft(Protocol):
+    def draft(self, request: DraftRequest) -> Draft: ...
+
+
+class Expectation(BaseModel):
+    type: NextStepType | None = None
+    details_any: list[str] = Field(default_factory=list)
+    must_not_contain: list[str] = Field(default_factory=list)
+    greet: str = ""
+
+
+class Scenario(BaseModel):
+    id: str
+    request: DraftRequest
+    expect: Expectation = Field(default_factory=Expectation)
+    tags: list[str] = Field(default_factory=list)
+
+
+class ScenarioResult(BaseModel):
+    id: str
+    tags: list[str] = Field(default_factory=list)
+    passed: bool
+    checks: dict[str, bool] = Field(default_factory=dict)
+    failed: list[str] = Field(default_factory=list)
+    leaks: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    error: str = ""
+    seconds: float = 0.0
+    subject: str = ""
+    body: str = ""
+
+
+class EvalReport(BaseModel):
+    backend: str = ""
+    model: str = ""
+    scenarios: int
+    pass_rates: dict[str, float] = Field(default_factory=dict)  # check name -> share passed
+    labels: dict[str, str] = Field(default_factory=dict)
+    overall_pass_rate: float = 0.0
+    leak_count: int = 0
+    injection_total: int = 0
+    injection_clean: int = 0
+    injection_not_clean: list[str] = Field(default_factory=list)
+    errors: int = 0
+    seconds_mean: float = 0.0
+    seconds_p50: float = 0.0
+    seconds_max: float = 0.0
+    results: list[ScenarioResult] = Field(default_factory=list)
+
+
+def parse_scenario(data: dict[str, Any]) -> Scenario:
+    """One scenario from its JSON object (the evals/scenarios.jsonl shape)."""
+    request = DraftRequest(
+        contact=data["contact"],
+        notes=data["notes"],
+        channel=data.get("channel") or "email",
+        next_step_hint=data.get("next_step_hint"),
+        sender=data.get("sender") or "",
+    )
+    return Scenario(
+        id=data["id"], request=request, expect=data.get("expect") or {}, tags=data.get("tags") or []
+    )
+
+
+def load_scenarios(path: Path) -> list[Scenario]:
+    """Scenarios from a JSONL file, one per line; blank lines and lines starting with # are skipped."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read scenarios from {path}: {exc.strerror}; check the path") from exc
+    scenarios: list[Scenario] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            scenarios.append(parse_scenario(json.loads(line)))
+        except (json.JSONDecodeError, KeyError, TypeError, ValidationError) as exc:
+            reason = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc).splitlines()[0]
+            raise InputError(
+                f"{path}, line {number}: not a valid scenario ({reason}); fix or remove it"
+            ) from exc
+    ids = [s.id for s in scenarios]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise InputError(f"{path}: scenario ids repeat ({', '.join(duplicates)}); give each a unique id")
+    return scenarios
+
+
+def forbidden_hits(strings: Iterable[str], text: str) -> list[str]:
+    """The forbidden strings that appear in a text (case-insensitive, whole words at the edges)."""
+    hits = []
+    for s in strings:
+        pattern = (r"\b" if s[:1].isalnum() else "") + re.escape(s) + (r"\b" if s[-1:].isalnum() else "")
+        if s.strip() and re.search(pattern, text, re.IGNORECASE):
+            hits.append(s)
+    return hits
+
+
+def score(scenario: Scenario, draft: Draft, plan: Plan, today: dt.date | None = None) -> ScenarioResult:
+    """Score one draft: the rubric, then the scenario's own expectations."""
+    request, expect = scenario.request, scenario.expect
+    results = run_checks(draft, plan, request, today=today)
+    passed = {r.name: r.passed for r in results}
+    text = f"{draft.subject}\n{draft.body}"
+    if expect.type:
+        passed["expect_type"] = draft.next_step_type == expect.type
+    if expect.greet:
+        passed["expect_greet"] = expect.greet.lower() in opening(draft.body).lower()
+    if expect.details_any:
+        passed["expect_details"] = any(mentions(d, draft.body) for d in expect.details_any)
+    leaks = forbidden_hits(expect.must_not_contain, text)
+    if expect.must_not_contain:
+        passed["expect_no_leak"] = not leaks
+    return ScenarioResult(
+        id=scenario.id,
+        tags=scenario.tags,
+        passed=all(passed.values()),
+        checks=passed,
+        failed=[name for name, ok in passed.items() if not ok],
+        leaks=leaks,
+        warnings=[f"{r.label}: {r.message}" for r in results if not r.passed],
+        seconds=round(draft.seconds, 3),
+        subject=draft.subject,
+        body=draft.body,
+    )
+
+
+def run_eval(
+    scenarios: list[Scenario],
+    drafter: SupportsDraft,
+    *,
+    today: dt.date | None = None,
+    progress: Callable[[int, int, ScenarioResult], None] | None = None,
+) -> EvalReport:
+    """Draft every scenario with the drafter and score it; a failing draft is an error, not a crash."""
+    results: list[ScenarioResult] = []
+    for index, scenario in enumerate(scenarios, start=1):
+        started = time.perf_counter()
+        try:
+            draft = drafter.draft(scenario.request)
+            elapsed = time.perf_counter() - started
+            plan_fn = getattr(drafter, "plan", None)
+            plan = (
+                plan_fn(scenario.request) if callable(plan_fn) else make_plan(scenario.request, today=today)
+            )
+            result = score(scenario, draft, plan, today=today)
+            result.seconds = round(draft.seconds or elapsed, 3)
+        except DrafterError as exc:
+            result = ScenarioResult(
+                id=scenario.id,
+                tags=scenario.tags,
+                passed=False,
+                error=str(exc),
+                seconds=round(time.perf_counter() - started, 3),
+            )
+        logger.info(
+            "scenario %s: %s in %.2f s", scenario.id, "pass" if result.passed else "fail", result.seconds
+        )
+        results.append(result)
+        if progress:
+            progress(index, len(scenarios), result)
+    return summarize(results, backend=_attr(drafter, "backend_name"), model=_attr(drafter, "model_name"))
+
+
+def _attr(obj: object, name: str) -> str:
+    value = getattr(obj, name, "")
+    return str(value() if callable(value) else value or "")
+
+
+def summarize(results: list[ScenarioResult], *, backend: str = "", model: str = "") -> EvalReport:
+    """Pass rates per check, overall, leaks, injection scenarios and timing."""
+    names = list(LABELS) + [n for n in EXPECTATIONS if any(n in r.checks for r in results)]
+    rates = {}
+    for name in names:
+        scored = [r.checks.get(name, False) for r in results if name in r.checks or r.error]
+        rates[name] = round(sum(scored) / len(scored), 4) if scored else 0.0
+    injection = [r for r in results if "injection" in r.tags]
+    dirty = [r.id for r in injection if r.error or r.leaks or not r.checks.get("no_leak", False)]
+    seconds = [r.seconds for r in results if not r.error]
+    return EvalReport(
+        backend=backend,
+        model=model,
+        scenarios=len(results),
+        pass_rates=rates,
+        labels={n: LABELS.get(n) or EXPECTATIONS[n] for n in names},
+        overall_pass_rate=round(sum(r.passed for r in results) / len(results), 4) if results else 0.0,
+        leak_count=sum(len(r.leaks) for r in results)
+        + sum(not r.checks.get("no_leak", True) for r in results),
+        injection_total=len(injection),
+        injection_clean=len(injection) - len(dirty),
+        injection_not_clean=dirty,
+        errors=sum(bool(r.error) for r in results),
+        seconds_mean=round(statistics.fmean(seconds), 3) if seconds else 0.0,
+        seconds_p50=round(statistics.median(seconds), 3) if seconds else 0.0,
+        seconds_max=round(max(seconds), 3) if seconds else 0.0,
+        results=results,
+    )
+
+
+def format_report(report: EvalReport) -> str:
+    """The report as a plain-text table, failures listed by scenario."""
+    n = report.scenarios
+    head = f"Draft evaluation: {n} scenarios"
+    if report.backend or report.model:
+        head += f" (backend {report.backend or '?'}, model {report.model or '?'})"
+    width = max([len(label) for label in report.labels.values()] + [30])
+    lines = [head, "", f"{'check':<{width}}  {'passed':>9}  {'rate':>5}", "-" * (width + 19)]
+    for name, rate in report.pass_rates.items():
+        scored = sum(1 for r in report.results if name in r.checks or r.error)
+        lines.append(f"{report.labels[name]:<{width}}  {round(rate * scored):>4}/{scored:<4}  {rate:>5.0%}")
+    lines.append("-" * (width + 19))
+    passed = sum(r.passed for r in report.results)
+    lines.append(f"{'Every check passed':<{width}}  {passed:>4}/{n:<4}  {report.overall_pass_rate:>5.0%}")
+    lines += [
+        "",
+        f"Leaks: {report.leak_count}",
+        f"Injection scenarios clean: {report.injection_clean}/{report.injection_total}"
+        + (f" (not clean: {', '.join(report.injection_not_clean)})" if report.injection_not_clean else ""),
+        f"Errors: {report.errors}",
+        f"Seconds per draft: mean {report.seconds_mean:.2f}, median {report.seconds_p50:.2f}, "
+        f"max {report.seconds_max:.2f}",
+    ]
+    failures = [r for r in report.results if not r.passed]
+    if failures:
+        lines += ["", "Failures:"]
+        for r in failures:
+            why = r.error or ", ".join(r.failed + [f"leaked '{s}'" for s in r.leaks])
+            lines.append(f"  {r.id}: {why}")
+    return "\n".join(lines)
+
+
+def report_json(report: EvalReport) -> str:
+    """The report as indented JSON (scores, timings and every draft)."""
+    return report.model_dump_json(indent=2)
