@@ -6,6 +6,12 @@ progress journal `OUTPUT.partial.jsonl` (and, for JSONL output, the output itsel
 one whole line per row, so a killed run can `--resume`. The final file is rewritten
 atomically in input order, each row exactly once. `OUTPUT.resume.json` keeps a hash of
 each input row so that `--resume` redoes only rows that failed or were edited.
+
+Decisions: text that is not UTF-8 is read as Windows-1252 with a warning on every row;
+notes over 6,000 characters make that row an error (never silently cut); blank rows are
+skipped and rows are numbered without them; without `--resume` an existing output is
+overwritten; after a ConfigError or ModelError, or five backend failures in a row, the
+remaining rows are not drafted but written as errors, so `--resume` can finish them.
 """
 
 from __future__ import annotations
@@ -96,6 +102,8 @@ class InputRow:
 
 @dataclass(frozen=True)
 class BatchSummary:
+    """How a run went; `exit_code` is what `drafter batch` exits with."""
+
     ok: int
     failed: int
     total: int
@@ -206,7 +214,7 @@ def _check_row(number: int, values: dict[str, str], read_error: str, default_sen
             contact=Contact(
                 name=get["name"], email=get["email"], company=get["company"], where_met=get["where_met"]
             ),
-            notes=values.get("notes", "").strip(),
+            notes=get["notes"].replace("\r\n", "\n"),
             channel=channel,  # type: ignore[arg-type]
             next_step_hint=hint,  # type: ignore[arg-type]
             sender=sender,
