@@ -13,7 +13,9 @@ import re
 # Lines that carry the sender's own agenda: a job, a referral, a sale, money.
 AGENDA_RE = re.compile(
     r"\b("
-    r"(?<!her )(?<!his )(?<!their )jobs?|job[- ]hunt\w*|job[- ]search\w*|referrals?|refer me|"
+    r"(?<!her )(?<!his )(?<!their )(?<!cron )(?<!batch )(?<!etl )(?<!build )(?<!ci )(?<!print )"
+    r"(?<!spark )(?<!data )(?<!nightly )(?<!background )(?<!side )(?<!odd )jobs?|"
+    r"job[- ]hunt\w*|job[- ]search\w*|referrals?|refer me|"
     r"hiring manager|hire me|hire us|"
     r"hiring|recruit\w*|resumes?|résumés?|cv|salary|salaries|compensation|job openings?|any openings|"
     r"openings? (on|at|in) (her|his|their)|open roles?|open positions?|headcount|apply(ing)? (for|to)|"
@@ -25,6 +27,8 @@ AGENDA_RE = re.compile(
     r"funding|fund (my|our|us)|investors?|invest(ing|ment|ments|ed|s)?|vcs?|seed round|series [abc]|"
     r"raise (a|our|my) round|"
     r"raising (a round|money|capital|funds|our|my)|angel check|term sheet|"
+    r"secretly|my real agenda|(get|be) on (that|the|her|his|their) board|"
+    r"join (her|his|their) (team|company|board|firm|startup)|work for (her|him|them)|"
     r"my agenda|the agenda|hidden agenda|ulterior|eventually ask|later ask|ask (her|him|them) later|"
     r"long game|leverage (her|him|them|this)|use (her|him|them) (for|to)"
     r")\b",
@@ -91,8 +95,8 @@ INJECTION_RE = re.compile(
     r"\bpretend (to be|you are)\b|\bjailbreak\b|\bdo anything now\b|\bdeveloper mode\b|"
     r"\bnew instructions?\s*:|^\s*(system|assistant|user|developer)\s*:|<\|im_(start|end)\|>|"
     r"\[/?inst\]|^\s*#{2,}\s*(instruction|system)|\binstead,? (write|output|say|reply)\b|"
-    r"\b(include|insert|add) (this|the following) "
-    r"(in|into) (the|every) (email|message|reply)\b"
+    r"\b(include|insert|add|put) (this|these|the following) (links?|urls?|text|words?) "
+    r"(in|into|to) (the|every|each|your) (email|message|reply|subject)\b"
     r")",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -284,7 +288,8 @@ SENTENCE_STARTERS: frozenset[str] = frozenset(
     wants wanted works worked working lives lived has had was is will would also then later after
     before during great super very really seems seemed sounds sounded both recommended invited
     introduced promised follow followed ran bumped sat thinks thought knows knew needs needed
-    interesting funny smart kind nice lovely cool awesome amazing good fun new big small huge
+    interesting funny smart kind nice lovely cool awesome amazing good fun new big small huge want need keep
+    have will can should could must
     definitely probably maybe apparently turns turned just since currently recently""".split()
 )
 
@@ -311,7 +316,8 @@ _NAME = (
 # How the contact wants to be called; the name itself is case-sensitive.
 NAME_CUES: tuple[re.Pattern[str], ...] = (
     _rx(r"\b(?i:goes by) (?:(?i:her|his|their) (?:middle |last |nick)?name,?\s*)?", _NAME, flags=0),
-    _rx(r"\b(?i:call|calls|called) (?:him|her|them|me)?\s*", _NAME, flags=0),
+    _rx(r"\b(?i:call|calls) (?i:him|her|them) ", _NAME, flags=0),
+    _rx(r"\b(?i:(?:she|he|they)(?:'s| is| are) called|everyone calls (?:him|her|them)) ", _NAME, flags=0),
     _rx(r"\b(?i:prefers) (?:to be called |to go by |being called |to be addressed as )?", _NAME, flags=0),
     _rx(
         r"\b(?i:known as|nickname(?: is)?|likes to be called|wants to be called|addressed as)\s*",
@@ -330,18 +336,30 @@ TOPIC_CUE_RE = _rx(
     r"\b(?:discussed|debated|recommended|mentioned|loves|adores|(?:she|he|they|both|we) love|into|",
     r"obsessed with|fan of|passionate about|interested in|working on|works on|building|learning|studying|",
     r"reading|writing|gave a talk on|talk on|presented on|hobby is|plays|collects|training for|visited|",
-    r"trip to|moving to|moved to|grew up in|volunteers? at|excited about|curious about|",
+    r"trip to|moving to|moved to|grew up in|volunteers? at|excited about|curious about|pair on|hack on|",
+    r"lecture on|lecture about|presentation on|keynote on|workshop on|panel on|talk about|runs|uses|built|",
+    r"builds|makes|designs|designing|restoring|restores|keeps|grows|brews|teaches|coaches|organi[sz]es|",
+    r"hosts|founded|started|leads|writes|paints|knits|bakes|cooks|translates|explained|showed me|",
+    r"(?:both|we) (?:want|wanted|plan|hope|would like) to|",
     r"nerds out about|about)",
     r"\s+(?P<y>[^.;!?()]+)",
 )
 # Where a topic phrase ends.
 PHRASE_CUT_RE = _rx(
-    r"\s*(?:,|:|\band\b|\bbut\b|\bbecause\b|\bwhich\b|\bthat\b|\bwho\b|\bwhen\b|\bwhile\b|\bso\b|\bsince\b|",
+    r"\s*(?:,|:|\s-\s|\bat (?:the|a|an|his|her|their|our|my)\b|",
+    r"\b(?:was|is|were|are|has|had)\b|(?<!-)\band\b(?!-)|",
+    r"\bbut\b|\bbecause\b|\bwhich\b|\bthat\b|\bwho\b|\bwhen\b|\bwhile\b|\bso\b|\bsince\b|",
     r"\balthough\b|\bthough\b|\buntil\b|\bafter\b|\bbefore\b|\bas well\b|\bI\b|\bshe\b|\bhe\b|\bthey\b|",
     r"\bwe\b|\bfor (?:a|an|about) \w+\b|\blast\b|\bnext\b|\byesterday\b|\btoday\b|\btonight\b|\bwith me\b)",
     flags=0,
 )
-LEAD_DROP: frozenset[str] = frozenset("a an her his their my our your some about its lots of".split())
+LEAD_DROP: frozenset[str] = frozenset(
+    "a an her his their my our your some about its lots of then first also".split()
+)
+# Words that pad a topic phrase without being part of it.
+FILLER_RE = _rx(
+    r"\b(sometime|someday|some time|at some point|together|this wknd|this weekend|eventually|maybe)\b"
+)
 EXTEND_STOP: frozenset[str] = (STOPWORDS - {"talk", "chat", "stuff", "thing", "things", "lot", "lots"}) | set(
     "last next year week month yesterday today ago later soon again earlier afterwards tonight too".split()
 )
@@ -439,7 +457,17 @@ JOINT_RES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "{x}",
     ),
+    (_rx(r"\bboth (?:want|wanted|would like|hope|plan|need) to (?P<x>\w+[^.;!?]*)"), "{x}"),
     (_rx(r"\b(?:together|meet up again|next (?:meetup|session|match|game))\b(?P<x>)"), "{x}"),
+)
+
+# Lower-case words inside a name or title ("Queen of Sheba", "Paco de Lucía", "Vincent van Gogh").
+NAME_CONNECTORS: frozenset[str] = frozenset("of de del della di da du la le van von der den y the".split())
+
+# Verbs that open a shared plan ("both want to start a repair café" -> "starting a repair café").
+PLAN_VERBS: frozenset[str] = frozenset(
+    """start try organize organise build run launch visit explore learn do go make write host plan create
+    form set join practice practise record restore cook bake brew play climb hike ride swim""".split()
 )
 
 # Rewriting a note about the contact into words to them.
@@ -465,8 +493,8 @@ SETTING_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "conference",
         _rx(
-            r"conference|summit|symposium|\w+con\b|expo|convention|keynote|panel|booth|breakout|",
-            r"workshop|offsite|retreat|conf\b",
+            r"conference|summit|symposium|\w+con\b|expo|convention|keynote|panel|booth|",
+            r"offsite|retreat|conf\b",
         ),
     ),
     (
@@ -474,15 +502,18 @@ SETTING_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"\btrain\b|plane|flight|airport|\bbus\b|subway|metro|tram|ferry|queue|in line|elevator|",
             r"\blift\b|gym|ran into|bumped into|by chance|randomly|sat next to|dog park|playground|",
-            r"waiting room|laundromat|coffee shop|caf[eé]\b|hotel lobby|uber|taxi",
+            r"waiting room|laundromat|coffee shop|caf[eé]\b|hotel lobby|uber|taxi|market|\bpark\b|beach|",
+            r"\bbar\b|\bpub\b|supermarket|grocery|bookshop|bookstore|hair salon|wedding|neighbou?r",
         ),
     ),
     (
         "event",
         _rx(
             r"meetup|meet-up|networking|mixer|event|party|reception|alumni|dinner|happy hour|gala|",
-            r"fundraiser|hackathon|launch|drinks|wedding|book club|talk night|lecture|",
-            r"seminar|webinar|reunion",
+            r"fundraiser|hackathon|launch|drinks|book club|talk night|lecture|",
+            r"seminar|webinar|reunion|\bnight\b|evening|\bfair\b|festival|concert|\bgig\b|exhibition|gallery|",
+            r"screening|open studio|workshop|\bclass\b|course|\bcamp\b|breakfast|brunch|choir|",
+            r"volunteer|rehearsal",
         ),
     ),
 )

@@ -81,7 +81,10 @@ def split_items(notes: str) -> tuple[list[tuple[str, bool]], list[str]]:
         if in_signature and (len(lx.words(line)) <= 8 or _CONTACT_INFO_RE.search(line) or "|" in line):
             continue
         in_signature = False
-        if lx.JUNK_RE.search(line) or (_CONTACT_INFO_RE.search(line) and len(lx.words(line)) <= 6):
+        signature_like = line.count(" | ") >= 2 or (
+            _CONTACT_INFO_RE.search(line) and len(lx.words(line)) <= 6
+        )
+        if lx.JUNK_RE.search(line) or signature_like:
             continue
         if _HEADER_HELD_RE.match(_BULLET_RE.sub("", line)):
             held_section = True
@@ -138,6 +141,11 @@ def greeting_name(full_name: str, notes: str) -> str:
     if nick and nick.group(1).strip():
         return _tidy_name(nick.group(1).split()[0])
     name = name.split(",")[0]
+    given = [t for t in name.split() if t.lower().rstrip(".") not in lx.TITLES]
+    if len(given) >= 3 and not lx.FAMILY_FIRST_RE.search(notes):
+        for k in range(len(given) - 1, 1, -1):  # a compound given name the notes use ("María José")
+            if re.search(r"(?<!\w)" + re.escape(" ".join(given[:k])) + r"(?!\w)", notes):
+                return " ".join(given[:k])
     tokens = [
         t
         for t in name.split()
@@ -158,14 +166,16 @@ def greeting_name(full_name: str, notes: str) -> str:
 # --- details ----------------------------------------------------------------------------------
 
 
-def _clean_phrase(phrase: str, keep_possessive: bool = False) -> str:
+def _clean_phrase(phrase: str, keep_possessive: bool = False, limit: int = 7) -> str:
+    phrase = lx.WHEN_RE.sub(" ", lx.FILLER_RE.sub(" ", phrase))
     tokens = phrase.strip(" '\"“”‘’-").split()
-    drop = {"a", "an", "about"} if keep_possessive else lx.LEAD_DROP
+    drop = {"a", "an", "about", "then", "first", "also"} if keep_possessive else lx.LEAD_DROP
     while tokens and tokens[0].lower() in drop:
         tokens.pop(0)
+    tokens = tokens[:limit]
     while tokens and tokens[-1].lower().strip(".,!?") in lx.EXTEND_STOP:
         tokens.pop()
-    return " ".join(tokens[:6]).strip(" .,;:!?'\"")
+    return " ".join(tokens).strip(" .,;:!?'\"")
 
 
 def _capitalized_phrases(item: str, skip: set[str]) -> list[str]:
@@ -193,6 +203,8 @@ def _capitalized_phrases(item: str, skip: set[str]) -> list[str]:
             nlow = nxt.lower()
             if nxt[:1].isupper() and nlow not in lx.COMMON_CAPITALIZED and lx.stem(nlow) not in skip:
                 phrase.append(nxt)
+            elif nlow in lx.NAME_CONNECTORS and j + 1 < len(tokens) and tokens[j + 1][:1].isupper():
+                phrase.append(nxt)  # "Queen of Sheba", "Paco de Lucía"
             elif (
                 nxt[:1].islower()
                 and nlow not in lx.EXTEND_STOP
@@ -229,7 +241,7 @@ def extract_details(
             or lx.WHEN_RE.fullmatch(phrase)
         ):
             return
-        if _is_held(phrase) or all(w in lx.WEEKDAYS or w in lx.MONTHS for w in cw):
+        if _is_held(phrase) or all(w in lx.WEEKDAYS or w in lx.MONTHS or w in lx.PLAN_VERBS for w in cw):
             return
         if len(cw) >= 2 or phrase[:1].isupper() or phrase.lower().startswith("the "):
             score += 0.5
@@ -243,14 +255,29 @@ def extract_details(
             add(quoted[0] or quoted[1], 3.0)
         for match in lx.TOPIC_CUE_RE.finditer(item):
             raw = match.group("x") or match.group("y") or match.group("z") or ""
-            for part in re.split(r"\s*(?:,|\band\b|&|\+|\bplus\b|/)\s*", raw)[:3]:
+            for n, part in enumerate(re.split(r"\s*(?:,|(?<!-)\band\b(?!-)|&|\+|\bplus\b|/)\s*", raw)[:3]):
+                head = (part.split() or [""])[0].lower()
+                if n and (head in lx.SENTENCE_STARTERS or head.endswith(("s", "ed", "ing"))):
+                    inner = lx.TOPIC_CUE_RE.match(part)  # "... and uses a buddy system": a new clause
+                    if inner:
+                        add(lx.PHRASE_CUT_RE.split(next(g for g in inner.groups() if g), maxsplit=1)[0], 3.0)
+                    break
                 add(lx.PHRASE_CUT_RE.split(part, maxsplit=1)[0], 3.0)
         for phrase in _capitalized_phrases(item, skip_names):
             add(phrase, 2.0 if " " in phrase else 1.5)
         bare = _BULLET_RE.sub("", item).strip(" .")
         first = (lx.words(bare) or [""])[0].lower()
-        if 1 <= len(lx.words(bare)) <= 4 and first not in lx.SENTENCE_STARTERS and first not in lx.STOPWORDS:
+        plain = (
+            first not in lx.SENTENCE_STARTERS
+            and first not in lx.STOPWORDS
+            and lx.stem(first) not in skip_names
+        )
+        if 1 <= len(lx.words(bare)) <= 4 and plain:
             add(bare, 2.0)
+    venue = {w for p in extra for w in lx.content_words(p)} - lx.GENERIC_TOPICS
+    scored = [
+        (sc - 2.0 if venue and set(lx.content_words(ph)) & venue else sc, ps, ph) for sc, ps, ph in scored
+    ]
     for phrase in extra:
         add(phrase, 0.5)
     best: list[str] = []
@@ -289,13 +316,28 @@ def second_person(text: str) -> str:
     return " ".join(out)
 
 
+def _gerund_first(phrase: str) -> str:
+    """ "start a repair café" -> "starting a repair café", for a plan verb at the front."""
+    head, _, rest = phrase.partition(" ")
+    if head.lower() not in lx.PLAN_VERBS:
+        return phrase
+    low = head.lower()
+    if low.endswith("e") and not low.endswith("ee"):
+        low = low[:-1]
+    elif len(low) <= 4 and re.fullmatch(r".*[^aeiou][aeiou][bdgmnprt]", low):
+        low += low[-1]
+    return f"{low}ing {rest}".strip()
+
+
 def _first(res: list[tuple[re.Pattern[str], str]], items: list[str]) -> tuple[bool, str]:
     for item in items:
         for rx, template in res:
             match = rx.search(item)
             if match:
                 topic = lx.PHRASE_CUT_RE.split(match.group("x") or "", maxsplit=1)[0]
-                topic = _clean_phrase(topic, keep_possessive=True)
+                topic = _gerund_first(_clean_phrase(topic, keep_possessive=True, limit=10))
+                if not [w for w in lx.content_words(topic) if w not in ("it", "that", "this", "one")]:
+                    topic = ""
                 return True, template.format(x=topic) if topic else ""
     return False, ""
 
@@ -312,6 +354,14 @@ def find_promises(items: list[str]) -> list[str]:
                 )
                 break
     return found
+
+
+def _promise_text(promise: str) -> str:
+    return _clean_phrase(
+        lx.PHRASE_CUT_RE.split(promise, maxsplit=1)[0] if len(promise.split()) > 12 else promise,
+        keep_possessive=True,
+        limit=14,
+    )
 
 
 def _promise_topic(promise: str) -> str:
@@ -388,6 +438,7 @@ def find_when(items: list[str], today: dt.date) -> tuple[str, dt.date] | None:
             (r"\bend of (the|this) week\b", "by the end of the week", max(1, 4 - today.weekday())),
             (r"\bend of next week\b", "by the end of next week", 11 - today.weekday()),
             (r"\bnext week\b", "next week", 7),
+            (r"\b(this|over the) (weekend|wknd)\b", "this weekend", (5 - today.weekday()) % 7 or 7),
             (r"\bin a week\b", "in a week", 7),
             (r"\b(early )?next month\b", "early next month", (_next_month_day(today, 5) - today).days),
             (r"\b(later this month|end of (the|this) month)\b", "later this month", 7),
@@ -430,8 +481,10 @@ _WHY = {
 
 def _step_text(kind: str, topic: str, when: str) -> str:
     if kind == "offer":
-        return f"I'll send you {topic} {when}." if topic else f"I'll follow up with what I promised {when}."
+        return f"I'll {topic} {when}." if topic else f"I'll follow up with what I promised {when}."
     if kind == "ask":
+        if topic.startswith("an introduction to "):
+            return f"Would you still be happy to introduce me to {topic[19:]}? I'll check back {when}."
         return (
             f"Would you mind sharing {topic}? I'll check back {when}."
             if topic
@@ -474,11 +527,17 @@ def make_plan(request: DraftRequest, today: dt.date | None = None) -> Plan:
     lead = details[0] if details else ""
     topics = {
         "offer": _promise_topic(promised[0]) if promised else "",
-        "ask": ask_topic or lead,
+        "ask": ask_topic or (f"any tips on {lead}" if lead else ""),
         "joint_venture": jv_topic or lead,
         "keep_in_touch": lead,
     }
     fits = {"offer": bool(promised), "ask": ask_found, "joint_venture": jv_found}
+    wording = dict(topics)
+    wording["offer"] = (
+        _promise_text(promised[0])
+        if promised
+        else (f"share anything useful I come across on {lead}" if lead else "")
+    )
     if request.next_step_hint:
         kind = request.next_step_hint
     else:
@@ -495,7 +554,7 @@ def make_plan(request: DraftRequest, today: dt.date | None = None) -> Plan:
     options = []
     for k in order[:3]:
         step_when = when if k == kind or explicit else _DEFAULT_WHEN[k][0]
-        options.append(NextStep(type=k, text=_step_text(k, topics[k], step_when), why=_WHY[k]))
+        options.append(NextStep(type=k, text=_step_text(k, wording[k], step_when), why=_WHY[k]))
 
     return Plan(
         greeting_name=greeting,
