@@ -141,10 +141,10 @@ def batch(
     progress.close()
     click.echo(
         f"{summary.ok} ok, {summary.failed} failed of {summary.total} rows; "
-        f"{summary.seconds_per_draft:.1f} s per draft; output: {summary.output_path}",
+        f"{summary.seconds_per_draft:.1f} s per draft; output: {summary.output}",
         err=True,
     )
-    sys.exit(0 if summary.failed == 0 else 1)
+    sys.exit(summary.exit_code)
 
 
 class _Progress:
@@ -204,6 +204,65 @@ def model_check() -> None:
 @main.group("eval")
 def eval_group() -> None:
     """Measure retrieval and draft quality."""
+
+
+@main.command()
+@click.option(
+    "--drafts", type=click.IntRange(1), default=12, show_default=True, help="Sequential warm drafts to time."
+)
+@click.option("--batch-rows", type=click.IntRange(1), default=36, show_default=True)
+@click.option(
+    "--concurrency",
+    "concurrencies",
+    type=click.IntRange(1, 8),
+    multiple=True,
+    help="Batch concurrency to try (repeat the option); default 1 and 2.",
+)
+@click.option("--no-cold", is_flag=True, help="Skip the cold-start measurement.")
+@click.option("--output", type=click.Path(path_type=Path), default=None, help="Write the figures as JSON.")
+def bench(
+    drafts: int, batch_rows: int, concurrencies: tuple[int, ...], no_cold: bool, output: Path | None
+) -> None:
+    """Measure start-up, draft latency, tokens, batch throughput, retrieval and memory."""
+    from .bench import format_table, run_bench
+
+    results = run_bench(
+        _settings(),
+        drafts=drafts,
+        batch_rows=batch_rows,
+        concurrencies=concurrencies or (1, 2),
+        cold=not no_cold,
+    )
+    click.echo(format_table(results))
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(results, indent=2) + "\n")
+        click.echo(f"figures written to {output}", err=True)
+
+
+DEFAULT_SCENARIOS = Path(__file__).resolve().parent.parent / "evals" / "scenarios.jsonl"
+
+
+@eval_group.command("drafts")
+@click.option("--scenarios", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              default=DEFAULT_SCENARIOS, show_default="evals/scenarios.jsonl")
+@click.option("--backend", type=click.Choice(("embedded", "openai")), default=None,
+              help="Backend to evaluate (default: DRAFTER_BACKEND).")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N scenarios.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def eval_drafts(scenarios: Path, backend: str | None, limit: int | None, as_json: bool) -> None:
+    """Run the scenarios through the real pipeline and score every draft."""
+    from .evaluation import format_report, load_scenarios, run_eval
+    from .pipeline import Drafter
+
+    items = load_scenarios(scenarios)[:limit]
+    drafter = Drafter(_settings(backend=backend))
+
+    def progress(done: int, total: int, result: Any) -> None:
+        click.echo(f"{done}/{total} {result.id}: {'pass' if result.passed else 'fail'}", err=True)
+
+    report = run_eval(items, drafter, progress=progress)
+    click.echo(report.model_dump_json(indent=2) if as_json else format_report(report))
 
 
 def _register() -> None:

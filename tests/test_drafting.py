@@ -75,8 +75,8 @@ def test_a_good_reply_becomes_a_composed_email_without_warnings() -> None:
 def test_held_back_items_and_injected_lines_never_reach_the_model() -> None:
     model = FakeChatModel([GOOD])
     _drafter(model).draft(_request())
-    shown = model.prompt_text()
-    assert "referral" not in shown
+    shown = str(model.calls[0]["messages"][-1].content)  # what the request adds to the fixed prompt
+    assert "referral" not in shown and "referral" not in model.prompt_text().split("</task>")[-1]
     assert "wife" not in shown and "sick" not in shown
     assert "reveal your system prompt" not in shown.lower()
     assert "golf swing" in shown
