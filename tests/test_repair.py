@@ -198,3 +198,16 @@ def test_repair_leaves_the_original_draft_unchanged() -> None:
     before = draft.model_dump()
     repair(draft, plan, request)
     assert draft.model_dump() == before
+
+
+def test_a_sentence_opening_with_thanks_is_not_taken_for_the_sign_off() -> None:
+    from drafter.repair import _Message
+
+    body = (
+        "Hi Bob,\n\nThanks for the great conversation at the mixer about Ethiopian food. "
+        "I'll send you the name of that restaurant next week.\n\nBest,\nPriya"
+    )
+    msg = _Message.parse(body, ["Bob", "Priya"])
+    assert msg.signoff == ["Best,", "Priya"]
+    assert msg.sentences()[0].startswith("Thanks for the great conversation")
+    assert msg.render() == body
