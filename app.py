@@ -74,11 +74,16 @@ def sidebar() -> Settings | None:
         except ConfigError as exc:
             st.error(str(exc))
             return None
-        engine = get_engine(settings)
+        return settings
+
+
+def model_caption(settings: Settings | None) -> None:
+    """At the end of the run, so it shows the state after any drafting in this run."""
+    with st.sidebar:
+        engine = get_engine(settings) if settings is not None else None
         if engine is not None:
             state = "ready" if engine.ready else "loads on the first draft"
             st.caption(f"Model: {engine.drafter.backend_name} · {engine.drafter.model_name} ({state})")
-        return settings
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -205,7 +210,7 @@ def show_draft() -> None:
     st.info(
         f"Follow up {ui.md_escape(draft.follow_up_when)}: reminder on "
         f"**{ui.friendly_date(draft.follow_up_date)}**",
-        icon="🗓️",
+        icon=":material/event:",
     )
     actions(draft, request)
     rubric(draft)
@@ -243,9 +248,11 @@ def download(container, item: ui.Download) -> None:
 def rubric(draft) -> None:
     failed = [c for c in draft.checks if not c.passed]
     title = "Checks: all passed" if not failed else f"Checks: {len(failed)} to look at"
-    with st.expander(title, expanded=bool(failed), icon="✅" if not failed else "⚠️"):
+    with st.expander(
+        title, expanded=bool(failed), icon=":material/task_alt:" if not failed else ":material/warning:"
+    ):
         for check in draft.checks:
-            mark = ":green[✓]" if check.passed else ":orange[⚠]"
+            mark = ":green[:material/check_circle:]" if check.passed else ":orange[:material/error:]"
             st.markdown(f"{mark} {ui.md_escape(check.label)}")
             if not check.passed and check.message:
                 st.caption(ui.md_escape(check.message))
@@ -281,7 +288,7 @@ def next_steps(draft) -> None:
 def passages(draft) -> None:
     if not draft.passages:
         return
-    with st.expander(f"Guidance used ({len(draft.passages)})", icon="📖"):
+    with st.expander(f"Guidance used ({len(draft.passages)})", icon=":material/menu_book:"):
         for passage in draft.passages:
             where = " · ".join(x for x in (passage.title, passage.section) if x)
             st.markdown(f"**{ui.md_escape(where or passage.id)}**")
@@ -372,7 +379,7 @@ def batch_page(settings: Settings | None) -> None:
     )
     if bad:
         title = f"{ui.plural(len(bad), 'row')} can't be used (the others still run)"
-        with st.expander(title, expanded=True, icon="⚠️"):
+        with st.expander(title, expanded=True, icon=":material/warning:"):
             for item in bad:
                 st.text(f"Row {item.row}: {item.error}")
     buttons = st.container(horizontal=True)
@@ -404,7 +411,8 @@ def batch_page(settings: Settings | None) -> None:
         on_click=_set_action,
         args=("regenerate",),
     )
-    buttons.button("Approve all without warnings", key="approve_ok", on_click=_approve_ok)
+    buttons.button("Approve rows without warnings", key="approve_ok", on_click=_approve, args=(True,))
+    buttons.button("Approve all drafted", key="approve_all", on_click=_approve, args=(False,))
     review_table(items)
     exports(items)
 
@@ -413,11 +421,11 @@ def _set_action(action: str) -> None:
     ss.batch_action = action
 
 
-def _approve_ok() -> None:
+def _approve(only_ok: bool) -> None:
     items = ss.batch_items
     ui.apply_edits(items, (ss.get(editor_key()) or {}).get("edited_rows", {}))
     for item in items:
-        item.approved = item.approved or item.status == "ok"
+        item.approved = item.approved or (item.status == "ok" if only_ok else item.draft is not None)
     ss.review_version += 1
 
 
@@ -451,8 +459,9 @@ init_state()
 settings = sidebar()
 st.title("Follow-up Drafter")
 st.markdown(ui.INTRO)
-one, batch = st.tabs(["✉️ Draft one follow-up", "📋 Event batch"])
+one, batch = st.tabs([":material/edit_note: Draft one follow-up", ":material/groups: Event batch"])
 with one:
     draft_page(settings)
 with batch:
     batch_page(settings)
+model_caption(settings)

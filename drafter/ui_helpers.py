@@ -70,7 +70,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^])")
 
 def next_step_label(choice: str) -> str:
     if choice == AUTO:
-        return "Automatic (suggested from the notes)"
+        return "Automatic"
     return NEXT_STEP_LABELS.get(choice, choice)
 
 
@@ -237,7 +237,7 @@ class BatchItem:
         return self.request is not None
 
 
-STATUS_LABELS = {"pending": "⏳ pending", "ok": "✅ ready", "warnings": "⚠️ check", "error": "❌ error"}
+STATUS_LABELS = {"pending": "pending", "ok": "ready", "warnings": "check", "error": "error"}
 REVIEW_COLUMNS = (
     "approve",
     "redo",

@@ -101,7 +101,10 @@ def draft_one(at: AppTest, **values: str) -> AppTest:
 def test_first_page_explains_the_guidance_and_offers_both_jobs(app):
     assert app.title[0].value == "Follow-up Drafter"
     assert "Interview People" in app.markdown[0].value
-    assert [tab.label for tab in app.tabs] == ["✉️ Draft one follow-up", "📋 Event batch"]
+    assert [tab.label for tab in app.tabs] == [
+        ":material/edit_note: Draft one follow-up",
+        ":material/groups: Event batch",
+    ]
     assert not app.error
     assert app.radio(key="backend").value == "embedded"
     assert app.radio(key="f_channel").value == "email"
@@ -119,7 +122,11 @@ def test_form_to_draft_shows_an_editable_draft_with_checks_options_and_actions(a
     # The status box said what it did.
     assert at.status[0].label.startswith("Done in")
     # Rubric panel: one line per check, in plain words.
-    check_lines = [m.value for m in at.markdown if m.value.startswith((":green[✓]", ":orange[⚠]"))]
+    check_lines = [
+        m.value
+        for m in at.markdown
+        if m.value.startswith((":green[:material/check_circle:]", ":orange[:material/error:]"))
+    ]
     assert len(check_lines) == len(draft.checks) > 0
     # Actions: .eml, .ics, mailto.
     labels = [b.label for b in at.download_button]
@@ -311,14 +318,18 @@ def test_regenerate_selected_rows_redrafts_only_those(app, model):
     assert not any(i.redo for i in at.session_state["batch_items"])
 
 
-def test_approve_all_without_warnings(app):
-    at = upload(app, FIXTURES / "three_rows.csv")
+def test_approve_rows_without_warnings_then_all(app):
+    at = upload(app, FIXTURES / "with_bad_row.csv")
     at.button(key="draft_all").click()
     at.run()
     at.button(key="approve_ok").click()
     at.run()
     items = at.session_state["batch_items"]
     assert [i.approved for i in items] == [i.status == "ok" for i in items]
+    at.button(key="approve_all").click()
+    at.run()
+    items = at.session_state["batch_items"]
+    assert [i.approved for i in items] == [True, False, False, True]  # error rows cannot be approved
 
 
 @pytest.mark.parametrize(
