@@ -32,6 +32,8 @@ MAX_BYTES = 5 * 1024 * 1024
 FORMATS = {".csv": "csv", ".jsonl": "jsonl"}
 CP1252_WARNING = "input was not UTF-8; read as Windows-1252"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# The process umask, for files written via mkstemp (which makes them private); it can only be
+# read by setting it, so it is read once, at import.
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 _LIST_SEPARATORS = {"guidance_ids": ";", "warnings": " | "}
