@@ -19,7 +19,7 @@ AGENDA_RE = re.compile(
     r"hiring manager|hire me|hire us|"
     r"hiring|recruit\w*|resumes?|résumés?|cv|salary|salaries|compensation|job openings?|any openings|"
     r"openings? (on|at|in) (her|his|their)|open roles?|open positions?|headcount|apply(ing)? (for|to)|"
-    r"(my|job) applications?|"
+    r"(my|job) applications?|apply(ing)?\b|(want|love|like|hope) to (work|intern) (at|for|with)\b|"
     r"foot in the door|get me in|"
     r"(?<![-\w])sell(s|ing)?|sales pitch|pitch(ing|ed)?|pitch deck|upsell|demo of (my|our)|"
     r"become (a|our) (client|customer)|"
@@ -85,6 +85,7 @@ PRIVATE_RE = re.compile(
 # Lines that read like instructions to a model rather than notes about a person.
 INJECTION_RE = re.compile(
     r"("
+    r"\bignore (the|these|my|all|your) (notes|rules|guidelines|guidance|context)\b|"
     r"\bignore (all |any |the )?(previous|prior|above|earlier|preceding) "
     r"(instructions|prompts?|rules|messages)\b|"
     r"\bdisregard (all |any |the )?(previous|prior|above|earlier|your) (instructions|prompts?|rules)\b|"
@@ -298,7 +299,7 @@ GENERIC_TOPICS: frozenset[str] = frozenset(
     """event networking meetup night evening conference mixer party interview informational chat coffee
     talk session call meeting dinner lunch drink drinks great nice fun good time
     conversation person people work
-    thing stuff wants feedback nothing everything something life""".split()
+    thing stuff wants feedback nothing everything something life else lol haha""".split()
 )
 
 
@@ -340,8 +341,8 @@ TOPIC_CUE_RE = _rx(
     r"lecture on|lecture about|presentation on|keynote on|workshop on|panel on|talk about|runs|uses|built|",
     r"builds|makes|designs|designing|restoring|restores|keeps|grows|brews|teaches|coaches|organi[sz]es|",
     r"hosts|founded|started|leads|writes|paints|knits|bakes|cooks|translates|explained|showed me|",
-    r"(?:both|we) (?:want|wanted|plan|hope|would like) to|",
-    r"nerds out about|about)",
+    r"(?:both|we) (?:want|wanted|plan|hope|would like) to|wants? to (?:try|visit|see|check out)|",
+    r"nerds out about|about|abt)",
     r"\s+(?P<y>[^.;!?()]+)",
 )
 # Where a topic phrase ends.
@@ -353,6 +354,15 @@ PHRASE_CUT_RE = _rx(
     r"\bwe\b|\bfor (?:a|an|about) \w+\b|\blast\b|\bnext\b|\byesterday\b|\btoday\b|\btonight\b|\bwith me\b)",
     flags=0,
 )
+# Words a next-step topic may not end on.
+STEP_TRAIL: frozenset[str] = frozenset(
+    "a an the and or but of to in on at for with from by about my our your".split()
+)
+
+# Where the topic of a next step ends (looser: "whether a master's is worth it" stays whole).
+STEP_CUT_RE = _rx(
+    r"\s*(?:;|,\s*(?:but|and|so)\b|\s-\s|\bbut\b|\bbecause\b|\balthough\b|\bthough\b|\bsince\b)"
+)
 LEAD_DROP: frozenset[str] = frozenset(
     "a an her his their my our your some about its lots of then first also".split()
 )
@@ -361,7 +371,7 @@ FILLER_RE = _rx(
     r"\b(sometime|someday|some time|at some point|together|this wknd|this weekend|eventually|maybe)\b"
 )
 EXTEND_STOP: frozenset[str] = (STOPWORDS - {"talk", "chat", "stuff", "thing", "things", "lot", "lots"}) | set(
-    "last next year week month yesterday today ago later soon again earlier afterwards tonight too".split()
+    "last next year week month yesterday today ago later soon again earlier tonight too lol".split()
 )
 
 # What the sender promised to do ("I'll send her the link").
@@ -382,7 +392,7 @@ PROMISE_RES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         _rx(
-            r"^(?:promised(?: to)?|will|to ?do:?|todo:?|must|need to|should|remember to)\s+",
+            r"(?:^|[,;]\s*)(?:promised(?: to)?|will|to ?do:?|todo:?|must|need to|should|remember to)\s+",
             r"(?P<x>",
             _ACTION,
             r"\b[^.;!?]*)",
@@ -458,6 +468,13 @@ JOINT_RES: tuple[tuple[re.Pattern[str], str], ...] = (
         "{x}",
     ),
     (_rx(r"\bboth (?:want|wanted|would like|hope|plan|need) to (?P<x>\w+[^.;!?]*)"), "{x}"),
+    (
+        _rx(
+            r"\b(?:try|visit|check out|see|explore|go to|play|hike|climb|ride|run|watch)\s+",
+            r"(?P<x>[^.;!?]+?)\s+together\b",
+        ),
+        "{x}",
+    ),
     (_rx(r"\b(?:together|meet up again|next (?:meetup|session|match|game))\b(?P<x>)"), "{x}"),
 )
 
@@ -468,6 +485,13 @@ NAME_CONNECTORS: frozenset[str] = frozenset("of de del della di da du la le van 
 PLAN_VERBS: frozenset[str] = frozenset(
     """start try organize organise build run launch visit explore learn do go make write host plan create
     form set join practice practise record restore cook bake brew play climb hike ride swim""".split()
+)
+
+# People other than the contact: after one is named, "his"/"her" may be theirs, not the contact's.
+THIRD_PARTIES: frozenset[str] = frozenset(
+    """coach friend husband wife partner boss colleague coworker co-worker brother sister mom dad mother
+    father son daughter kid kids manager someone guy woman man cousin uncle aunt founder ceo teacher
+    mentor neighbor neighbour""".split()
 )
 
 # Rewriting a note about the contact into words to them.

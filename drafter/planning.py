@@ -141,6 +141,11 @@ def greeting_name(full_name: str, notes: str) -> str:
     if nick and nick.group(1).strip():
         return _tidy_name(nick.group(1).split()[0])
     name = name.split(",")[0]
+    first_given = next((t for t in name.split() if t.lower().rstrip(".") not in lx.TITLES), "")
+    if len(first_given) > 3 and not lx.FAMILY_FIRST_RE.search(notes):
+        for short in re.findall(r"\b" + re.escape(first_given[:2]) + r"[\w'’-]*", notes):
+            if 2 <= len(short) < len(first_given) and first_given.startswith(short) and short[0].isupper():
+                return short  # the notes call Jennifer "Jen"
     given = [t for t in name.split() if t.lower().rstrip(".") not in lx.TITLES]
     if len(given) >= 3 and not lx.FAMILY_FIRST_RE.search(notes):
         for k in range(len(given) - 1, 1, -1):  # a compound given name the notes use ("María José")
@@ -173,7 +178,8 @@ def _clean_phrase(phrase: str, keep_possessive: bool = False, limit: int = 7) ->
     while tokens and tokens[0].lower() in drop:
         tokens.pop(0)
     tokens = tokens[:limit]
-    while tokens and tokens[-1].lower().strip(".,!?") in lx.EXTEND_STOP:
+    trail = lx.STEP_TRAIL if keep_possessive else lx.EXTEND_STOP
+    while tokens and tokens[-1].lower().strip(".,!?") in trail:
         tokens.pop()
     return " ".join(tokens).strip(" .,;:!?'\"")
 
@@ -295,13 +301,17 @@ def extract_details(
 # --- promises, next steps ---------------------------------------------------------------------
 
 
-def second_person(text: str) -> str:
+def second_person(text: str, third_party: bool = False) -> str:
     """Rewrite a note about the contact ("send her his slides") as words to them ("send you your slides")."""
     tokens = text.split()
     out = []
     for i, tok in enumerate(tokens):
         core = tok.strip(".,;:!?").lower().replace("’", "'")
         tail = tok[len(tok.rstrip(".,;:!?")) :]
+        third_party = third_party or lx.stem(core) in lx.THIRD_PARTIES or core in lx.THIRD_PARTIES
+        if third_party and core in ("his", "her", "their", "he", "she", "they", "he's", "she's"):
+            out.append(tok)  # "a swim coach ... his contact": not the contact's
+            continue
         if core == "her":
             nxt = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
             new = "you" if not nxt or nxt in lx.HER_AS_OBJECT or tail else "your"
@@ -334,7 +344,7 @@ def _first(res: list[tuple[re.Pattern[str], str]], items: list[str]) -> tuple[bo
         for rx, template in res:
             match = rx.search(item)
             if match:
-                topic = lx.PHRASE_CUT_RE.split(match.group("x") or "", maxsplit=1)[0]
+                topic = lx.STEP_CUT_RE.split(match.group("x") or "", maxsplit=1)[0]
                 topic = _gerund_first(_clean_phrase(topic, keep_possessive=True, limit=10))
                 if not [w for w in lx.content_words(topic) if w not in ("it", "that", "this", "one")]:
                     topic = ""
@@ -349,9 +359,9 @@ def find_promises(items: list[str]) -> list[str]:
         for rx, template in lx.PROMISE_RES:
             match = rx.search(item)
             if match:
-                found.append(
-                    second_person(template.format(x=" ".join(match.group("x").split()).strip(" ,.")))
-                )
+                before = {lx.stem(w.lower()) for w in lx.words(item[: match.start("x")])}
+                text = template.format(x=" ".join(match.group("x").split()).strip(" ,."))
+                found.append(second_person(text, third_party=bool(before & lx.THIRD_PARTIES)))
                 break
     return found
 

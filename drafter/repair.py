@@ -48,7 +48,12 @@ class _Message:
                 continue
             is_name = not re.search(r"[.?!]$", last) or re.match(r"^[-–—~]", last)
             too_long = len(lx.words(last)) > 4  # "Thanks for the chat ..." is a sentence, not a sign-off
-            if too_long or not (is_name or lx.SIGNOFF_RE.match(last)) or len(msg.signoff) >= 3 or len(lines) == 1:
+            if (
+                too_long
+                or not (is_name or lx.SIGNOFF_RE.match(last))
+                or len(msg.signoff) >= 3
+                or len(lines) == 1
+            ):
                 break
             msg.signoff.insert(0, last)
             lines.pop()
