@@ -248,6 +248,7 @@ def test_jsonl_rows_that_are_not_objects_become_row_errors() -> None:
     assert dee.contact.email == ""
     errors = read_requests(FIXTURES / "mixed.jsonl")
     assert isinstance(errors[1], RowError) and str(errors[1]).startswith("row 2: line 2 is a list")
+    assert errors[1].row == 2  # type: ignore[attr-defined]
 
 
 def test_jsonl_values_that_are_not_text(tmp_path: Path) -> None:
