@@ -157,12 +157,34 @@ class GuidanceIndex:
             raise InputError("The search query is empty: say what guidance you are looking for.")
         if k < 1:
             raise InputError(f"k={k} asks for no passages: ask for at least 1.")
+        return self._ranked(query.strip(), self.embeddings.embed_query(query.strip()), k)
+
+    def search_situation(
+        self, next_step_type: str, channel: str, setting: str, agenda_present: bool, k: int = 4
+    ) -> list[Passage]:
+        """Guidance for a draft's situation, one passage per aspect in this order: the next-step
+        kind, the channel, the agenda (when present), the setting; then the best of the rest for
+        the whole situation. For an aspect, passages tagged with it are preferred. At most k."""
+        aspects = situation_aspects(next_step_type, channel, setting, agenda_present)
+        aspects.append(("", situation_query(next_step_type, channel, setting, agenda_present)))
+        vectors = self.embeddings.embed_documents([query for _tag, query in aspects])  # one batch
+        chosen: dict[str, Passage] = {}
+        for (tag, query), vector in zip(aspects, vectors, strict=True):
+            ranked = [p for p in self._ranked(query, vector, k + len(chosen)) if p.id not in chosen]
+            if tag:
+                ranked = [next((p for p in ranked if tag in p.kinds), ranked[0])] if ranked else []
+            for passage in ranked:
+                if len(chosen) < k:
+                    chosen[passage.id] = passage
+        return list(chosen.values())
+
+    def _ranked(self, query: str, vector: list[float], k: int) -> list[Passage]:
         with self._lock:
             if self._store is None:
                 self.ensure_built()
             store, corpus = self._store, self.corpus()
         try:
-            pool = store.similarity_search_with_score(query.strip(), k=max(4 * k, POOL))
+            pool = store.similarity_search_by_vector_with_relevance_scores(vector, k=max(4 * k, POOL))
         except Exception as exc:
             raise RetrievalError(self._failure("searched", exc)) from exc
         keywords = corpus.keyword_scores(query)
@@ -279,9 +301,25 @@ _SETTING_PHRASES = {
 
 
 def situation_query(next_step_type: str, channel: str, setting: str, agenda_present: bool) -> str:
-    """The search query the planner uses for a draft's situation."""
-    parts = ["Follow up", _SETTING_PHRASES.get(setting, ""), _CHANNEL_PHRASES.get(channel, "")]
-    query = " ".join(p for p in parts if p) + ": " + _KIND_PHRASES.get(next_step_type, _KIND_PHRASES["ask"])
+    """One search query for a draft's situation; the next-step kind leads."""
+    kind = _KIND_PHRASES.get(next_step_type, _KIND_PHRASES["ask"])
+    parts = [_SETTING_PHRASES.get(setting, ""), _CHANNEL_PHRASES.get(channel, "")]
+    query = f"{kind[0].upper()}{kind[1:]}. Follow up " + " ".join(p for p in parts if p) + "."
     if agenda_present:
-        query += ". I have an agenda of my own, which should wait for a later conversation"
-    return query + "."
+        query += " My own agenda waits for a later conversation."
+    return query
+
+
+def situation_aspects(
+    next_step_type: str, channel: str, setting: str, agenda_present: bool
+) -> list[tuple[str, str]]:
+    """(tag, query) for each aspect of the situation: kind, channel, agenda if present, setting if known."""
+    aspects = [
+        (next_step_type, "Next step: " + _KIND_PHRASES.get(next_step_type, _KIND_PHRASES["ask"])),
+        (channel, "How to write the follow-up " + _CHANNEL_PHRASES.get(channel, "by email")),
+    ]
+    if agenda_present:
+        aspects.append(("agenda", "I have an agenda of my own: when can I bring it up?"))
+    if setting in _SETTING_PHRASES:
+        aspects.append((setting, "Follow up " + _SETTING_PHRASES[setting]))
+    return aspects
