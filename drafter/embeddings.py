@@ -203,10 +203,23 @@ class LocalEmbeddings(Embeddings):
         return load_encoder(self._folder)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.encoder.encode(list(texts), batch_size=self.batch_size).tolist()
+        # Passages already embedded in this process (an index rebuilt after an ingest, another
+        # data directory) are taken from the memo; only new text runs through the encoder.
+        encoder = self.encoder
+        memo = _MEMO.setdefault(id(encoder), {})
+        todo = list(dict.fromkeys(t for t in texts if t not in memo))
+        if todo:
+            for text, vector in zip(todo, encoder.encode(todo, batch_size=self.batch_size).tolist(),
+                                    strict=True):
+                memo[text] = vector
+        return [list(memo[t]) for t in texts]
 
     def embed_query(self, text: str) -> list[float]:
         return self.encoder.encode([text])[0].tolist()
+
+
+# Per loaded encoder: passage text -> vector. Bounded by the corpus (passages, not queries).
+_MEMO: dict[int, dict[str, list[float]]] = {}
 
 
 def build_embeddings(settings: Settings) -> Embeddings:

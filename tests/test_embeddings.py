@@ -91,3 +91,21 @@ def test_openai_embeddings_are_an_option() -> None:
     embeddings = build_embeddings(settings)
     assert type(embeddings).__name__ == "OpenAIEmbeddings"
     assert embeddings_id(embeddings) == "OpenAIEmbeddings:text-embedding-3-small"
+
+
+def test_passages_embedded_once_per_process_are_reused(monkeypatch) -> None:
+    from drafter.embeddings import LocalEmbeddings
+
+    embeddings = LocalEmbeddings()
+    first = embeddings.embed_documents(["a memo test passage", "another memo passage"])
+    calls: list[list[str]] = []
+    real = type(embeddings.encoder).encode
+
+    def counting(self, texts, batch_size=16):  # type: ignore[no-untyped-def]
+        calls.append(list(texts))
+        return real(self, texts, batch_size=batch_size)
+
+    monkeypatch.setattr(type(embeddings.encoder), "encode", counting)
+    again = LocalEmbeddings().embed_documents(["another memo passage", "a third memo passage"])
+    assert calls == [["a third memo passage"]]
+    assert again[0] == first[1]
