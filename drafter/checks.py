@@ -152,16 +152,16 @@ def check_when(draft: Draft, plan: Plan, request: DraftRequest, today: dt.date |
             "when", False, f"the follow-up date {draft.follow_up_date} is not within {HORIZON_DAYS} days"
         )
     text = re.sub(r"(?im)^\s*(talk|speak) soon\W*$", "", draft.body)
-    match = lx.WHEN_RE.search(text)
-    if not match:
+    phrases = [m.group(0) for m in lx.WHEN_RE.finditer(text)]
+    if not phrases:
         return _result("when", False, f"no rough time found; add one such as '{plan.follow_up_when}'")
-    phrase = match.group(0)
     if draft.follow_up_when and draft.follow_up_when.lower() in text.lower():
-        phrase = draft.follow_up_when
-    window = when_window(phrase, today)
-    if window and not window[0] <= draft.follow_up_date <= window[1]:
-        return _result("when", False, f"'{phrase}' does not match the follow-up date {draft.follow_up_date}")
-    return _result("when", True)
+        phrases = [draft.follow_up_when]
+    for phrase in phrases:  # "great to meet you this week ... next month": one must fit the date
+        window = when_window(phrase, today)
+        if window is None or window[0] <= draft.follow_up_date <= window[1]:
+            return _result("when", True)
+    return _result("when", False, f"'{phrases[0]}' does not match the follow-up date {draft.follow_up_date}")
 
 
 def leaks(text: str, plan: Plan, request: DraftRequest) -> list[str]:
@@ -285,7 +285,7 @@ def invented_facts(draft: Draft, plan: Plan, request: DraftRequest) -> list[str]
         tokens = lx.words(re.sub(r"https?://\S+|www\.\S+|\S+@\S+\.\w+", " ", sentence))
         for i, tok in enumerate(tokens):
             low = tok.lower().replace("’", "'")
-            if low in allowed or lx.stem(low) in allowed or low in common:
+            if len(tok) < 2 or low in allowed or lx.stem(low) in allowed or low in common:
                 continue
             if any(ch.isdigit() for ch in tok):
                 if not re.fullmatch(r"\d+(st|nd|rd|th)?", low) or low.rstrip("stndrh") not in allowed:

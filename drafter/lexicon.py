@@ -183,7 +183,7 @@ COMMON_CAPITALIZED: frozenset[str] = frozenset(
     follow following quick coffee lunch one two three four five six seven eight nine ten few
     please feel any anyway either no not whenever wishing wish take care talk soon speaking
     sorry apologies congratulations congrats well oh wow absolutely definitely perhaps maybe
-    still always sure thursday's friday's am pm utc""".split()
+    still always sure am pm utc linkedin email ps p.s""".split()
 )
 
 STOPWORDS: frozenset[str] = frozenset(

@@ -280,3 +280,8 @@ def test_warnings_are_readable_lines() -> None:
         "Greets them by the right name: the greeting should use 'Bob' (found 'Hi there,')",
         "Grounded in the guidance: no guidance passage was used",
     ]
+
+
+def test_when_uses_the_phrase_that_fits_when_there_are_several() -> None:
+    body = GOOD.replace("It was great meeting you", "It was great meeting you this week")
+    assert result("when", body).passed
