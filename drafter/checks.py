@@ -181,7 +181,7 @@ def leaks(text: str, plan: Plan, request: DraftRequest) -> list[str]:
             distinct = set(lx.content_words(item)) - shared - names - lx.GENERIC_TOPICS
             proper = {lx.stem(w) for w in lx.words(item)[1:] if w[:1].isupper()} & distinct
             hits = distinct & stems
-            if len(hits) >= 2 or hits & proper:
+            if len(hits) >= 3 or hits & proper:
                 found += sorted(hits)
     return sorted({f.lower() for f in found})
 

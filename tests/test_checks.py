@@ -285,3 +285,17 @@ def test_warnings_are_readable_lines() -> None:
 def test_when_uses_the_phrase_that_fits_when_there_are_several() -> None:
     body = GOOD.replace("It was great meeting you", "It was great meeting you this week")
     assert result("when", body).passed
+
+
+@pytest.mark.parametrize(
+    ("sentence", "passed"),
+    [
+        ("How is your team settling into the new company office?", True),  # two common words from a held line
+        ("Say hi to everyone at Initech for me.", False),  # a name only the held line mentions
+        ("Good luck leaving the company for a startup team!", False),
+    ],
+)
+def test_held_back_lines_leak_by_their_distinctive_words(sentence: str, passed: bool) -> None:
+    notes = NOTES + "\nNote to self: she's thinking of leaving the company for a startup team at Initech."
+    body = GOOD.replace("Best,", f"{sentence}\n\nBest,")
+    assert result("no_leak", body, notes=notes).passed is passed
