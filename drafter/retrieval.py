@@ -185,8 +185,15 @@ class GuidanceIndex:
             store, corpus = self._store, self.corpus()
         try:
             pool = store.similarity_search_by_vector_with_relevance_scores(vector, k=max(4 * k, POOL))
-        except Exception as exc:
-            raise RetrievalError(self._failure("searched", exc)) from exc
+        except Exception:  # another process may have rebuilt the index since we opened it
+            logger.info("Reopening the guidance index after a failed search", exc_info=True)
+            with self._lock:
+                self.ensure_built()
+                store, corpus = self._store, self.corpus()
+            try:
+                pool = store.similarity_search_by_vector_with_relevance_scores(vector, k=max(4 * k, POOL))
+            except Exception as exc:
+                raise RetrievalError(self._failure("searched", exc)) from exc
         keywords = corpus.keyword_scores(query)
         by_keywords = sorted((d.id for d, _ in pool if keywords.get(d.id or "")), key=lambda i: -keywords[i])
         fused = {doc.id: 1 / (RRF_K + rank + 1) for rank, (doc, _) in enumerate(pool)}

@@ -255,6 +255,15 @@ def test_round_trip_through_a_real_store(settings: Settings) -> None:
     assert (settings.index_dir / "chroma.sqlite3").is_file()
 
 
+def test_search_follows_a_rebuild_by_another_process(settings: Settings, tmp_path: Path) -> None:
+    app = GuidanceIndex(settings, WordEmbeddings())
+    assert app.search("LinkedIn note", k=1)[0].id == "playbook#linkedin-note"
+    tips = tmp_path / "tips.md"
+    tips.write_text("## Marmalade\nAlways mention the marmalade.\n")
+    GuidanceIndex(settings, WordEmbeddings()).ingest([tips])  # e.g. `drafter ingest` meanwhile
+    assert app.search("marmalade", k=1)[0].id == "tips#marmalade"
+
+
 @pytest.mark.parametrize(("query", "k"), [("", 3), ("   ", 3), ("agenda", 0)])
 def test_search_rejects_bad_requests(settings: Settings, query: str, k: int) -> None:
     with pytest.raises(InputError):
