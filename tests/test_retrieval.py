@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -273,6 +277,36 @@ def test_search_rejects_bad_requests(settings: Settings, query: str, k: int) -> 
 def test_get_index_is_cached_per_settings(settings: Settings, tmp_path: Path) -> None:
     assert get_index(settings) is get_index(Settings.from_env())
     assert get_index(settings) is not get_index(settings.with_(data_dir=tmp_path / "other"))
+
+
+def test_round_trip_through_a_chroma_server(settings: Settings, tmp_path: Path) -> None:
+    chroma = Path(sys.executable).with_name("chroma")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "chroma server did not start"
+                time.sleep(0.2)
+        remote = settings.with_(chroma_url=f"http://127.0.0.1:{port}")
+        index = GuidanceIndex(remote, WordEmbeddings())
+        assert index.ensure_built() is True
+        assert index.search("LinkedIn note 300 characters", k=1)[0].id == "playbook#linkedin-note"
+        assert GuidanceIndex(remote, WordEmbeddings()).ensure_built() is False
+        assert not settings.index_dir.exists()  # nothing stored locally
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def test_unreachable_chroma_server_says_what_to_do(settings: Settings) -> None:
