@@ -575,7 +575,9 @@ def test_pipeline_batch_with_the_fake_model(tmp_path: Path, fake_model: Any) -> 
         text = "\n".join(str(m.content) for m in messages)
         if "Ben Ode" in text or "Porto data meetup" in text:
             return BackendError("The model server failed (HTTP 500): try again later.")
-        return PARTS
+        if "tree-sitter" in text:
+            return PARTS
+        return {**PARTS, "recall": "Good to meet you", "subject": "Good to meet you"}
 
     fake_model.default = reply
     drafter = Drafter(Settings.from_env(sender_name="Sam"), index=NoGuidance())
@@ -590,10 +592,11 @@ def test_pipeline_batch_with_the_fake_model(tmp_path: Path, fake_model: Any) -> 
     assert float(ana["seconds"]) > 0 and ana["follow_up_date"]
     assert rows[1]["error"] == "The model server failed (HTTP 500): try again later."
     assert (summary.ok, summary.failed, summary.exit_code) == (2, 1, 1)
-    # The notes reached the model; no row's notes reached another row's prompt.
+    # The notes reached the model; no row's notes (or draft) reached another row's prompt.
     prompts = [fake_model.prompt_text(i) for i in range(len(fake_model.calls))]
     assert any("tree-sitter" in p for p in prompts)
-    assert not any("tree-sitter" in p and "sourdough" in p for p in prompts)
+    assert any("move to Rust" in p for p in prompts)
+    assert not any("tree-sitter" in p and "move to Rust" in p for p in prompts)
 
 
 # --- the `drafter batch` command over this engine ---------------------------------------------
