@@ -116,12 +116,15 @@ def check_next_step(draft: Draft, plan: Plan, request: DraftRequest) -> CheckRes
         )
     if not draft.next_step.strip():
         return _result("next_step", False, "the draft names no next step")
-    kinds = step_kinds(draft.body)
-    if expected not in kinds:
+    per_sentence = [step_kinds(s) for s in lx.sentences(draft.body)]
+    if not any(expected in kinds for kinds in per_sentence):
         return _result("next_step", False, f"the message does not state the '{expected}' next step")
-    extra = (kinds - {expected, "keep_in_touch"}) if expected != "keep_in_touch" else kinds - {expected}
+    # Other kinds stated in sentences of their own are a second request ("Could you send ...? I'll send ...").
+    others = set().union(*(kinds for kinds in per_sentence if expected not in kinds))
+    extra = others - {expected, "keep_in_touch"} if expected != "keep_in_touch" else others - {expected}
     if extra:
-        return _result("next_step", False, f"more than one next step ({', '.join(sorted(kinds))}): keep one")
+        found = ", ".join(sorted(extra | {expected}))
+        return _result("next_step", False, f"more than one next step ({found}): keep one")
     return _result("next_step", True)
 
 

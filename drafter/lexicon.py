@@ -565,7 +565,10 @@ COUNT_WORDS |= {"five": 5, "six": 6}
 STEP_RES: dict[str, re.Pattern[str]] = {
     "ask": _rx(
         r"\b(could you|can you|would you mind (sharing|sending|pointing|passing|recommending|telling)|",
-        r"would you be willing|do you (happen to )?(have|know|remember)|any chance you|",
+        r"would you (still )?be (happy|willing|open) to ",
+        r"(share|send|introduce|recommend|point|pass|tell|connect)|",
+        r"do you (happen to )?(have|know|remember)|",
+        r"any chance you|",
         r"i'?d (love|appreciate) (it if you|your|to hear)|mind sharing|if you could (share|send|point))",
     ),
     "offer": _rx(
@@ -575,7 +578,9 @@ STEP_RES: dict[str, re.Pattern[str]] = {
     ),
     "joint_venture": _rx(
         r"\b(continu\w+ (our|the|this) (conversation|chat|discussion)|keep (the conversation|talking)|",
-        r"(grab|get|have) (a |another )?(coffee|lunch|drink|drinks|tea|dinner)|pick (this|it) (back )?up|",
+        r"(grab(bing)?|get(ting)?|hav(e|ing)|meet(ing)? for) (a |another )?",
+        r"(coffee|lunch|drink|drinks|tea|dinner)|",
+        r"pick (this|it) (back )?up|",
         r"would you be up for|let'?s (meet|grab|get|continue|find|pair|try)|pair on|compare notes|",
         r"catch up over|(do|try|explore|work on) (it|this|that) together)",
     ),

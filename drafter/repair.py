@@ -129,10 +129,10 @@ def _step_sentence(msg: _Message, kind: str) -> str | None:
 
 
 def _drop_leaks(msg: _Message, plan: Plan, request: DraftRequest, kind: str) -> None:
-    for sentence in msg.sentences():
-        if leaks(sentence, plan, request):
-            msg.drop(sentence)
-    if _step_sentence(msg, kind) is None and plan.options and plan.options[0].type == kind:
+    dropped = [s for s in msg.sentences() if leaks(s, plan, request)]
+    for sentence in dropped:
+        msg.drop(sentence)
+    if dropped and _step_sentence(msg, kind) is None and plan.options and plan.options[0].type == kind:
         if msg.paragraphs:
             msg.paragraphs[-1].append(plan.options[0].text)
         else:

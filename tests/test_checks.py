@@ -299,3 +299,19 @@ def test_held_back_lines_leak_by_their_distinctive_words(sentence: str, passed: 
     notes = NOTES + "\nNote to self: she's thinking of leaving the company for a startup team at Initech."
     body = GOOD.replace("Best,", f"{sentence}\n\nBest,")
     assert result("no_leak", body, notes=notes).passed is passed
+
+
+@pytest.mark.parametrize(
+    ("step", "kind", "passed"),
+    [
+        ("Could you meet for coffee next week to keep talking about golf?", "joint_venture", True),
+        ("Would you be open to grabbing coffee next week?", "joint_venture", True),
+        ("Would you be happy to share the name of that place next week?", "ask", True),
+        ("Could you share the name of that place? Also, would you be up for coffee next week?", "ask", False),
+    ],
+)
+def test_one_next_step_is_judged_by_sentence(step: str, kind: str, passed: bool) -> None:
+    body = GOOD.replace(
+        "I'd really love to stay in touch. Would you mind if I reach out in the next few weeks?", step
+    )
+    assert result("next_step", body, next_step_type=kind, hint=kind).passed is passed
