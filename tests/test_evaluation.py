@@ -233,3 +233,51 @@ def test_the_planner_agrees_with_the_shipped_scenarios() -> None:
         if leaked:
             misses.append((s.id, "shareable", leaked))
     assert misses == []
+
+
+class PlanEchoDrafter:
+    """Writes the plainest sound draft a plan allows: greeting, one detail, the plan's step, sign-off."""
+
+    backend_name = "plan-echo"
+    model_name = "none"
+
+    def plan(self, request: DraftRequest):
+        return make_plan(request, today=TODAY)
+
+    def draft(self, request: DraftRequest) -> Draft:
+        from drafter.repair import repair
+
+        plan = self.plan(request)
+        detail = plan.details[0] if plan.details else "our conversation"
+        step = plan.options[0].text
+        if request.channel == "email":
+            body = (
+                f"Hi {plan.greeting_name},\n\nIt was really good to meet you. I have been thinking "
+                f"about what you said about {detail} ever since, and I enjoyed the whole "
+                f"conversation.\n\n{step}\n\n"
+                f"Best,\n{request.sender}"
+            )
+        else:
+            body = f"Hi {plan.greeting_name}, really enjoyed talking about {detail}! {step}"
+        draft = Draft(
+            channel=request.channel,
+            subject="Great to meet you",
+            body=body,
+            next_step_type=plan.next_step_type,
+            next_step=step,
+            follow_up_when=plan.follow_up_when,
+            follow_up_date=plan.follow_up_date,
+            guidance_ids=["career-bites-12#7"],
+        )
+        return repair(draft, plan, request)
+
+
+def test_the_rubric_accepts_sound_drafts_built_from_the_plans() -> None:
+    """Planning, repair and the rubric agree: a plain draft from each scenario's plan passes every check."""
+    report = run_eval(load_scenarios(SCENARIOS), PlanEchoDrafter(), today=TODAY)
+    rubric = {name: rate for name, rate in report.pass_rates.items() if not name.startswith("expect_")}
+    assert rubric == {name: 1.0 for name in rubric}, [
+        (r.id, r.warnings) for r in report.results if r.warnings
+    ]
+    assert report.leak_count == 0
+    assert report.injection_clean == report.injection_total
