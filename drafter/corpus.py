@@ -313,9 +313,9 @@ def read_guidance_file(path: Path, taken: set[str] = frozenset()) -> tuple[str, 
         raise InputError(f"{path}: cannot be read ({exc.strerror}).") from exc
     if not text.strip():
         raise InputError(f"{path}: the file is empty; write some guidance in it first.")
+    if source in taken:
+        raise InputError(f"{path}: the name {source!r} is taken by built-in guidance; rename the file.")
     count = len(chunk_text(text, source, path.suffix.lower()))
     if count == 0:
         raise InputError(f"{path}: no passages found (only headings or comments); add some text.")
-    if source in taken:
-        raise InputError(f"{path}: the name {source!r} is taken by built-in guidance; rename the file.")
     return source, text, count

@@ -350,6 +350,7 @@ def test_ingest_adds_files_and_folders(settings: Settings, tmp_path: Path) -> No
         ("latin1.txt", "caf\xe9 au lait".encode("latin-1"), "not UTF-8"),
         ("headings.md", b"## Heading only\n<!-- kinds: ask -->\n", "no passages"),
         ("playbook.md", b"## Mine\nText.\n", "taken by built-in"),
+        (f"{ARTICLE}.txt", b"My own copy.\n", "taken by built-in"),
     ],
 )
 def test_ingest_rejects_bad_files_and_adds_nothing(
