@@ -256,6 +256,11 @@ def test_round_trip_through_a_real_store(settings: Settings) -> None:
     assert top.text.startswith("A LinkedIn connection note holds at most 300 characters")
     assert "linkedin" in top.kinds and "ask" in top.kinds
     assert all(0.0 <= p.score <= 1.0 for p in results)
+    # The collection uses cosine distance: score = 1 - distance = the cosine of the two vectors.
+    embeddings = WordEmbeddings()
+    query_vector = np.array(embeddings.embed_query("LinkedIn note 300 characters"))
+    doc_vector = np.array(embeddings.embed_documents([f"{top.section}\n\n{top.text}"])[0])
+    assert top.score == pytest.approx(float(query_vector @ doc_vector), abs=1e-3)
     assert (settings.index_dir / "chroma.sqlite3").is_file()
 
 
