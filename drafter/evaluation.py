@@ -98,7 +98,10 @@ def parse_scenario(data: dict[str, Any]) -> Scenario:
         sender=data.get("sender") or "",
     )
     return Scenario(
-        id=data["id"], request=request, expect=data.get("expect") or {}, tags=data.get("tags") or []
+        id=data["id"],
+        request=request,
+        expect=Expectation.model_validate(data.get("expect") or {}),
+        tags=data.get("tags") or [],
     )
 
 

@@ -339,7 +339,7 @@ def _gerund_first(phrase: str) -> str:
     return f"{low}ing {rest}".strip()
 
 
-def _first(res: list[tuple[re.Pattern[str], str]], items: list[str]) -> tuple[bool, str]:
+def _first(res: tuple[tuple[re.Pattern[str], str], ...], items: list[str]) -> tuple[bool, str]:
     for item in items:
         for rx, template in res:
             match = rx.search(item)
@@ -436,11 +436,15 @@ def find_when(items: list[str], today: dt.date) -> tuple[str, dt.date] | None:
             month = lx.MONTH_ABBR[groups["m"][:3]]
             prefix = prefix or groups.get("p") or ""
             day = int(groups["d"]) if groups.get("d") else lx.MONTH_PART_DAY.get(prefix, 1)
-            date = _month_date(today, month, day)
+            month_date = _month_date(today, month, day)
             phrase = second_person(m.group(0)).replace(groups["m"], lx.MONTHS[month - 1].capitalize())
-            if date is not None and (date.year, date.month) == (today.year, today.month) and prefix == "in":
-                phrase, date = "later this month", max(date, today + dt.timedelta(days=5))
-            found.append((phrase, date))
+            if (
+                month_date
+                and (month_date.year, month_date.month) == (today.year, today.month)
+                and prefix == "in"
+            ):
+                phrase, month_date = "later this month", max(month_date, today + dt.timedelta(days=5))
+            found.append((phrase, month_date))
             break
         rel = [
             (r"\btomorrow\b", "tomorrow", 1),
@@ -461,9 +465,9 @@ def find_when(items: list[str], today: dt.date) -> tuple[str, dt.date] | None:
         if m:
             n = int(m.group(1)) if m.group(1).isdigit() else lx.COUNT_WORDS.get(m.group(1), 2)
             found.append((m.group(0), today + dt.timedelta(days=n * (7 if m.group(2) == "weeks" else 1))))
-        for phrase, date in found:
-            if date is not None and today < date <= horizon:
-                return phrase, date
+        for phrase, when_date in found:
+            if when_date is not None and today < when_date <= horizon:
+                return phrase, when_date
     return None
 
 

@@ -125,7 +125,7 @@ def _step_sentence(msg: _Message, kind: str) -> str | None:
     """The sentence stating the next step: a question of that kind first, else the last of that kind."""
     found = [s for s in msg.sentences() if kind in step_kinds(s)]
     questions = [s for s in found if s.endswith("?")]
-    return (questions or found or [None])[-1]
+    return (questions or found)[-1] if found else None
 
 
 def _drop_leaks(msg: _Message, plan: Plan, request: DraftRequest, kind: str) -> None:
@@ -142,7 +142,8 @@ def _drop_leaks(msg: _Message, plan: Plan, request: DraftRequest, kind: str) -> 
 def _ensure_when(msg: _Message, when: str, kind: str) -> None:
     if not when or any(lx.WHEN_RE.search(s) for s in msg.sentences()):
         return
-    target = _step_sentence(msg, kind) or (msg.sentences() or [None])[-1]
+    sentences = msg.sentences()
+    target = _step_sentence(msg, kind) or (sentences[-1] if sentences else None)
     if target is None:
         return
     match = re.search(r"([.!?]*)$", target)
