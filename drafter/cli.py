@@ -126,18 +126,29 @@ def batch(
     from .pipeline import Drafter
 
     settings = _settings()
+    concurrency = concurrency or settings.parallel
+    if settings.backend == "embedded" and concurrency > settings.parallel:
+        # Each concurrent row needs a slot of its own on the embedded server, or it waits its turn
+        # and can run into the timeout.
+        settings = settings.with_(parallel=concurrency)
     drafter = Drafter(settings)
     progress = _Progress()
-    summary = run_batch(
-        input_path,
-        output_path,
-        drafter=drafter,
-        sender=sender or settings.sender_name,
-        resume=resume,
-        concurrency=concurrency or settings.parallel,
-        max_rows=max_rows,
-        progress=progress,
-    )
+    try:
+        summary = run_batch(
+            input_path,
+            output_path,
+            drafter=drafter,
+            sender=sender or settings.sender_name,
+            resume=resume,
+            concurrency=concurrency,
+            max_rows=max_rows,
+            progress=progress,
+        )
+    except KeyboardInterrupt:
+        progress.close()
+        click.echo("Interrupted: finished rows are kept; run again with --resume to draft the rest.",
+                   err=True)
+        sys.exit(130)
     progress.close()
     click.echo(
         f"{summary.ok} ok, {summary.failed} failed of {summary.total} rows; "

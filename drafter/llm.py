@@ -161,6 +161,11 @@ def complete_json(
             continue
         except openai.OpenAIError as exc:
             raise _wrap(exc) from exc
+        except ValueError as exc:
+            # A 200 whose body is not JSON at all (the SDK's own decoding failed).
+            raise BackendError(
+                "The model server sent a reply that is not valid JSON: try again, or check the server."
+            ) from exc
         text = str(message.content)
         data = parse_json_object(text)
         tokens_in, tokens_out, cached = _usage(message)

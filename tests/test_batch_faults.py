@@ -139,10 +139,6 @@ def test_fault_ends_in_a_clear_backend_error_in_time(
     assert "sk-test-planted" not in str(result) and "sk-test-planted" not in caplog.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="llm.complete_json lets the SDK's json.JSONDecodeError through for a body that is not JSON",
-)
 def test_malformed_http_body_is_a_backend_error(allow_loopback: None) -> None:
     with StubServer([malformed()] * 3) as stub:
         result, seconds = call_stub(stub.url)
@@ -175,9 +171,10 @@ def test_a_batch_with_a_malformed_body_still_finishes(tmp_path: Path, allow_loop
         summary = run_batch(write_csv(tmp_path / "in.csv", people(4)), drafter=StubDrafter(stub.url))
     out = read_jsonl(tmp_path / "in-drafts.jsonl")
     assert [r["status"] for r in out] == ["ok", "error", "error", "ok"]
-    # Today the SDK's JSONDecodeError escapes the seam (see the xfail above); either way the
-    # row fails alone with a message.
-    assert out[1]["error"] == "internal error: JSONDecodeError" or "model" in out[1]["error"]
+    # A body that is not JSON fails that row alone, with a message that says what happened.
+    assert out[1]["error"] == (
+        "The model server sent a reply that is not valid JSON: try again, or check the server."
+    )
     assert out[2]["error"] == "The model server failed (HTTP 500): try again later."
     assert summary.exit_code == 1
 
