@@ -244,7 +244,9 @@ def check_voice(draft: Draft, plan: Plan, request: DraftRequest) -> CheckResult:
     ):
         return _result("voice", False, "it reads as their reply to you; write it from you to them")
     third = re.compile(
-        _name_re(contact_first).pattern + r"\s+(said|mentioned|told|is|was|likes|loves|wants|thinks)\b", re.I
+        _name_re(contact_first).pattern
+        + r"(['’]s\b|\s+(said|mentioned|told|is|was|likes|loves|wants|thinks)\b)",
+        re.I,
     )
     rest = body.strip().split("\n", 1)[1] if "\n" in body.strip() else body[len(opening(body)) :]
     if contact_first and third.search(rest):

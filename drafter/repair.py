@@ -121,6 +121,18 @@ def _remove_placeholders(msg: _Message, next_step_kind: str) -> None:
     msg.signoff = [s + "," if lx.SIGNOFF_RE.fullmatch(s) and not s.endswith(",") else s for s in msg.signoff]
 
 
+def _second_person_possessive(msg: _Message, name: str) -> None:
+    """ "Olivia's Figma plugin" in a message to Olivia -> "your Figma plugin"."""
+    short = name.split()[-1] if name else ""
+    if not short:
+        return
+    rx = re.compile(r"(?<!\w)(?:" + re.escape(name) + "|" + re.escape(short) + r")['’]s\b")
+    for sentence in msg.sentences():
+        if rx.search(sentence):
+            fixed = rx.sub("your", sentence)
+            msg.replace(sentence, fixed[:1].upper() + fixed[1:] if rx.match(sentence) else fixed)
+
+
 def _step_sentence(msg: _Message, kind: str) -> str | None:
     """The sentence stating the next step: a question of that kind first, else the last of that kind."""
     found = [s for s in msg.sentences() if kind in step_kinds(s)]
@@ -224,6 +236,7 @@ def repair(draft: Draft, plan: Plan, request: DraftRequest) -> Draft:
     _remove_placeholders(msg, kind)
     _fix_greeting(msg, plan.greeting_name)
     _drop_leaks(msg, plan, request, kind)
+    _second_person_possessive(msg, plan.greeting_name)
     _ensure_when(msg, draft.follow_up_when or plan.follow_up_when, kind)
     _ensure_signoff(msg, request, plan, channel)
     _trim(msg, plan, kind, channel)

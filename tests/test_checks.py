@@ -315,3 +315,7 @@ def test_one_next_step_is_judged_by_sentence(step: str, kind: str, passed: bool)
         "I'd really love to stay in touch. Would you mind if I reach out in the next few weeks?", step
     )
     assert result("next_step", body, next_step_type=kind, hint=kind).passed is passed
+
+
+def test_voice_flags_the_contacts_name_in_the_possessive() -> None:
+    assert not result("voice", GOOD.replace("your golf swing advice", "Bob's golf swing advice")).passed

@@ -211,3 +211,12 @@ def test_a_sentence_opening_with_thanks_is_not_taken_for_the_sign_off() -> None:
     assert msg.signoff == ["Best,", "Priya"]
     assert msg.sentences()[0].startswith("Thanks for the great conversation")
     assert msg.render() == body
+
+
+def test_the_contacts_possessive_becomes_your() -> None:
+    body = GOOD.replace("your golf swing advice", "Bob's golf swing advice")
+    draft, plan, request = make(body)
+    assert "voice" in failed(draft, plan, request)
+    fixed = repair(draft, plan, request)
+    assert "I'm still thinking about your golf swing advice." in fixed.body
+    assert "voice" not in failed(fixed, plan, request)
