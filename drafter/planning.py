@@ -563,7 +563,7 @@ def make_plan(request: DraftRequest, today: dt.date | None = None) -> Plan:
     order = [kind] + [k for k in ("offer", "ask", "joint_venture") if fits[k] and k != kind]
     if "keep_in_touch" not in order:
         order.append("keep_in_touch")
-    if len(order) < 3 and "joint_venture" not in order and lead:
+    if "joint_venture" not in order and (len(order) < 2 or (len(order) < 3 and lead)):
         order.insert(1, "joint_venture")
     options = []
     for k in order[:3]:

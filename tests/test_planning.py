@@ -287,3 +287,10 @@ def test_step_wording_keeps_the_whole_question() -> None:
     assert plan.options[0].text.startswith(
         "Would you mind sharing your advice on whether a part-time master's is worth it?"
     )
+
+
+def test_notes_that_are_all_agenda_still_give_two_options() -> None:
+    plan = plan_for("I want a job at her company. Ask for a referral.")
+    assert plan.shareable == [] and plan.details == []
+    assert [o.type for o in plan.options] == ["keep_in_touch", "joint_venture"]
+    assert "job" not in " ".join(o.text for o in plan.options)
