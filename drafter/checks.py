@@ -59,12 +59,12 @@ def closing_lines(body: str) -> list[str]:
     return [line for line in lines[-3:] if len(lx.words(lx.SIGNOFF_RE.sub("", line))) <= 4]
 
 
-def signed_by(body: str, name: str) -> bool:
+def signed_by(body: str, name: str, last_only: bool = False) -> bool:
     """Whether the message ends with the name (full or first) as a sign-off."""
     if not name.strip():
         return False
     first = name.split()[0]
-    for line in closing_lines(body):
+    for line in closing_lines(body)[-1:] if last_only else closing_lines(body):
         tail = lx.SIGNOFF_RE.sub("", re.sub(r"^[-–—~\s]+", "", line)).strip(" ,.!")
         if _name_re(name).search(tail) or re.match(re.escape(first) + r"\b", tail, re.I):
             return True
@@ -235,7 +235,7 @@ def check_voice(draft: Draft, plan: Plan, request: DraftRequest) -> CheckResult:
         return _result("voice", False, "write in the first person, as yourself")
     if sender_first and not same and _name_re(sender_first).search(opening(body)):
         return _result("voice", False, f"the greeting addresses you ({sender_first}), not them")
-    if contact_first and not same and signed_by(body, plan.greeting_name):
+    if contact_first and not same and signed_by(body, plan.greeting_name, last_only=True):
         return _result("voice", False, f"the message is signed with their name ({contact_first})")
     if re.search(
         r"thanks? (you )?for (reaching out|your (interest|application|message))|nice to meet you too",
@@ -249,9 +249,22 @@ def check_voice(draft: Draft, plan: Plan, request: DraftRequest) -> CheckResult:
         re.I,
     )
     rest = body.strip().split("\n", 1)[1] if "\n" in body.strip() else body[len(opening(body)) :]
-    if contact_first and third.search(rest):
+    if contact_first and (third.search(rest) or _named_in_third_person(rest, contact_first)):
         return _result("voice", False, f"talk to {contact_first}, not about them")
     return _result("voice", True)
+
+
+def _named_in_third_person(text: str, name: str) -> bool:
+    """The contact's name used other than to address them ("I met Bobby at ..." vs "Thanks, Bobby!")."""
+    for match in _name_re(name).finditer(text):
+        before = text[max(0, match.start() - 12) : match.start()].lower()
+        after = text[match.end() : match.end() + 2]
+        vocative = re.search(r"(,|thanks|thank you|hi|hey|hello|dear|^|\n)\s*$", before) or re.match(
+            r"\s*[,!?]", after
+        )
+        if not vocative and not re.match(r"^[-–—~\s]*$", before):
+            return True
+    return False
 
 
 def _allowed_vocabulary(draft: Draft, plan: Plan, request: DraftRequest) -> set[str]:

@@ -319,3 +319,17 @@ def test_one_next_step_is_judged_by_sentence(step: str, kind: str, passed: bool)
 
 def test_voice_flags_the_contacts_name_in_the_possessive() -> None:
     assert not result("voice", GOOD.replace("your golf swing advice", "Bob's golf swing advice")).passed
+
+
+@pytest.mark.parametrize(
+    ("sentence", "passed"),
+    [
+        ("I met Bob at the networking night and he plays golf.", False),
+        ("Thanks again, Bob!", True),
+        ("Bob, thanks for the tips.", True),
+        ("It was great meeting you, Bob.", True),
+    ],
+)
+def test_voice_allows_the_name_only_to_address_them(sentence: str, passed: bool) -> None:
+    body = GOOD.replace("Best,", f"{sentence}\n\nBest,")
+    assert result("voice", body).passed is passed
