@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -300,7 +301,7 @@ def load_corpus(settings: Settings, model_id: str) -> Corpus:
     return Corpus(chunks, digest.hexdigest(), titles)
 
 
-def read_guidance_file(path: Path, taken: set[str] = frozenset()) -> tuple[str, str, int]:
+def read_guidance_file(path: Path, taken: Collection[str] = ()) -> tuple[str, str, int]:
     """Check one file the user wants to add: (source, text, passages), or InputError naming it."""
     source = source_name(path)
     if path.suffix.lower() not in SUFFIXES:

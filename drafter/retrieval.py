@@ -14,6 +14,7 @@ import shutil
 import threading
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from langchain_core.embeddings import Embeddings
@@ -31,7 +32,7 @@ POOL = 24  # passages fetched by meaning before keyword fusion
 RRF_K = 60  # reciprocal-rank fusion constant
 
 
-def _chroma_client(settings: Settings):  # -> chromadb.ClientAPI
+def _chroma_client(settings: Settings) -> Any:  # chromadb.ClientAPI
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -61,8 +62,8 @@ class GuidanceIndex:
         self.settings = settings
         self.embeddings = embeddings if embeddings is not None else build_embeddings(settings)
         self._lock = threading.RLock()
-        self._client = None
-        self._store = None  # langchain_chroma.Chroma over the current collection
+        self._client: Any = None  # chromadb ClientAPI
+        self._store: Any = None  # langchain_chroma.Chroma over the current collection
         self._corpus: Corpus | None = None
 
     def corpus(self, refresh: bool = False) -> Corpus:
@@ -70,7 +71,7 @@ class GuidanceIndex:
             self._corpus = load_corpus(self.settings, embeddings_id(self.embeddings))
         return self._corpus
 
-    def _open(self, name: str):
+    def _open(self, name: str) -> Any:
         from langchain_chroma import Chroma
 
         if self._client is None:
@@ -242,7 +243,7 @@ class GuidanceIndex:
         return [(source, count) for source, (_p, _t, count) in staged.items()]
 
 
-def _passage(doc, distance: float) -> Passage:  # doc: langchain Document
+def _passage(doc: Any, distance: float) -> Passage:  # doc: a langchain Document
     meta = doc.metadata
     section = str(meta.get("section", ""))
     tags = [t for key in ("kinds", "situations") for t in str(meta.get(key, "")).split(";") if t]
