@@ -103,6 +103,14 @@ def check_detail(draft: Draft, plan: Plan, request: DraftRequest) -> CheckResult
     return _result("detail", False, f"mention something specific you talked about (e.g. {wanted})")
 
 
+def normalize_sentence(sentence: str) -> str:
+    """A sentence reduced for comparison: lower case, contractions joined, no punctuation."""
+    low = sentence.lower().replace("’", "'")
+    for full, short in (("i would", "i'd"), ("i will", "i'll"), ("i am", "i'm"), ("do not", "don't")):
+        low = low.replace(full, short)
+    return " ".join(lx.words(low))
+
+
 def step_kinds(text: str) -> set[str]:
     """Kinds of next step a text states (ask, offer, joint_venture, keep_in_touch)."""
     return {kind for kind, rx in lx.STEP_RES.items() if rx.search(text)}
@@ -116,7 +124,11 @@ def check_next_step(draft: Draft, plan: Plan, request: DraftRequest) -> CheckRes
         )
     if not draft.next_step.strip():
         return _result("next_step", False, "the draft names no next step")
-    per_sentence = [step_kinds(s) for s in lx.sentences(draft.body)]
+    sentences = lx.sentences(draft.body)
+    normal = [normalize_sentence(s) for s in sentences if step_kinds(s)]
+    if len(normal) != len(set(normal)):
+        return _result("next_step", False, "the next step is stated twice: keep one")
+    per_sentence = [step_kinds(s) for s in sentences]
     if not any(expected in kinds for kinds in per_sentence):
         return _result("next_step", False, f"the message does not state the '{expected}' next step")
     # Other kinds stated in sentences of their own are a second request ("Could you send ...? I'll send ...").
@@ -251,7 +263,31 @@ def check_voice(draft: Draft, plan: Plan, request: DraftRequest) -> CheckResult:
     rest = body.strip().split("\n", 1)[1] if "\n" in body.strip() else body[len(opening(body)) :]
     if contact_first and (third.search(rest) or _named_in_third_person(rest, contact_first)):
         return _result("voice", False, f"talk to {contact_first}, not about them")
+    if _pronoun_for_them(rest, request):
+        return _result("voice", False, "it says 'she' or 'he' where it should say 'you'")
     return _result("voice", True)
+
+
+def _pronoun_for_them(text: str, request: DraftRequest) -> bool:
+    """A sentence opening with 'she'/'he' and nobody else just before: the contact in the third person."""
+    names = _stems(f"{request.contact.name} {request.sender}")
+    sentences = lx.sentences(text)
+    for i, sentence in enumerate(sentences):
+        if not re.match(r"(she|he)('s|'d|'ll)?\b", sentence, re.I):
+            continue
+        context = " ".join(sentences[max(0, i - 2) : i])
+        role = {lx.stem(w.lower()) for w in lx.words(context)} & lx.THIRD_PARTIES
+        heads = [lx.words(s)[0] for s in sentences[max(0, i - 2) : i] if lx.words(s)]
+        named = [
+            w
+            for w in heads
+            if w[:1].isupper()
+            and w.lower() not in lx.COMMON_CAPITALIZED | lx.SENTENCE_STARTERS
+            and lx.stem(w.lower()) not in names
+        ]
+        if not role and not named:
+            return True
+    return False
 
 
 def _named_in_third_person(text: str, name: str) -> bool:

@@ -11,7 +11,15 @@ import re
 from dataclasses import dataclass, field
 
 from . import lexicon as lx
-from .checks import CHANNEL_MAX_CHARS, EMAIL_WORDS, SUBJECT_MAX, leaks, signed_by, step_kinds
+from .checks import (
+    CHANNEL_MAX_CHARS,
+    EMAIL_WORDS,
+    SUBJECT_MAX,
+    leaks,
+    normalize_sentence,
+    signed_by,
+    step_kinds,
+)
 from .models import Draft, DraftRequest, Plan
 
 _GREETING_RE = re.compile(r"^\s*(hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings)\b", re.I)
@@ -133,6 +141,16 @@ def _second_person_possessive(msg: _Message, name: str) -> None:
             msg.replace(sentence, fixed[:1].upper() + fixed[1:] if rx.match(sentence) else fixed)
 
 
+def _drop_repeats(msg: _Message) -> None:
+    """The same sentence twice (a small model's slip): keep the first."""
+    seen: set[str] = set()
+    for sentence in msg.sentences():
+        key = normalize_sentence(sentence)
+        if key in seen:
+            msg.drop(sentence)
+        seen.add(key)
+
+
 def _step_sentence(msg: _Message, kind: str) -> str | None:
     """The sentence stating the next step: a question of that kind first, else the last of that kind."""
     found = [s for s in msg.sentences() if kind in step_kinds(s)]
@@ -234,6 +252,7 @@ def repair(draft: Draft, plan: Plan, request: DraftRequest) -> Draft:
     names = request.contact.name.split() + plan.greeting_name.split() + request.sender.split()
     msg = _Message.parse(draft.body, names)
     _remove_placeholders(msg, kind)
+    _drop_repeats(msg)
     _fix_greeting(msg, plan.greeting_name)
     _drop_leaks(msg, plan, request, kind)
     _second_person_possessive(msg, plan.greeting_name)

@@ -333,3 +333,21 @@ def test_voice_flags_the_contacts_name_in_the_possessive() -> None:
 def test_voice_allows_the_name_only_to_address_them(sentence: str, passed: bool) -> None:
     body = GOOD.replace("Best,", f"{sentence}\n\nBest,")
     assert result("voice", body).passed is passed
+
+
+@pytest.mark.parametrize(
+    ("sentence", "passed"),
+    [
+        ("She recommended a trainer for leash pulling.", False),
+        ("My friend Priya runs the kiln. She would love to meet you.", True),
+        ("He's right about the swing.", False),
+    ],
+)
+def test_voice_flags_she_or_he_for_the_contact(sentence: str, passed: bool) -> None:
+    body = GOOD.replace("Best,", f"{sentence}\n\nBest,")
+    assert result("voice", body, notes=NOTES + "\nMy friend Priya runs the kiln.").passed is passed
+
+
+def test_a_next_step_stated_twice_fails() -> None:
+    body = GOOD.replace("next few weeks?", "next few weeks? I would really love to stay in touch.")
+    assert not result("next_step", body).passed

@@ -220,3 +220,9 @@ def test_the_contacts_possessive_becomes_your() -> None:
     fixed = repair(draft, plan, request)
     assert "I'm still thinking about your golf swing advice." in fixed.body
     assert "voice" not in failed(fixed, plan, request)
+
+
+def test_a_repeated_sentence_is_dropped() -> None:
+    step = "I'd really love to stay in touch. Would you mind if I reach out in the next few weeks?"
+    body = GOOD.replace(step, f"{step} I would really love to stay in touch.")
+    assert repair(*make(body)).body == GOOD
