@@ -69,10 +69,10 @@ class Drafter:
         return make_plan(request)
 
     def guidance(self, plan: Plan, request: DraftRequest) -> list[Passage]:
-        from .retrieval import situation_query
-
-        query = situation_query(plan.next_step_type, request.channel, plan.setting, plan.agenda_present)
-        return list(self.index.search(query, k=GUIDANCE_K))
+        # One passage per aspect of the situation: the next-step kind, the channel, the agenda.
+        return list(self.index.search_situation(
+            plan.next_step_type, request.channel, plan.setting, plan.agenda_present, k=GUIDANCE_K
+        ))
 
     def draft(self, request: DraftRequest, *, plan: Plan | None = None) -> Draft:
         started = time.perf_counter()

@@ -15,7 +15,8 @@ from drafter.testing import FakeChatModel
 
 REPLY = {
     "subject": "Bike map from the climate meetup",
-    "recall": "Thanks for the chat at the climate meetup about bike commuting.",
+    "recall": "Thanks for the lovely chat at the climate meetup; I keep thinking about what you said "
+              "about bike commuting in the rain.",
     "next_step": "I'll send you the bike map I mentioned next week.",
     "guidance_ids": [],
 }
