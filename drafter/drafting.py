@@ -124,7 +124,8 @@ _GREETING = re.compile(
     r"^\s*(hi|hello|hey|dear)\b(\s+(dr|mr|mrs|ms|mx|prof)\.)?[^,!.\n]{0,40}[,!]\s*", re.IGNORECASE
 )
 _SIGNOFF = re.compile(
-    r"(?:(?<=[.!?])|^)\s*(?:(?i:best|best regards|kind regards|warm regards|regards|cheers|thanks|thank you|warmly|sincerely)\s*[,!.]?\s*|[-–—]\s*)"
+    r"(?:(?<=[.!?])|^)\s*(?:(?i:best|best regards|kind regards|warm regards|regards|cheers|thanks"
+    r"|thank you|warmly|sincerely)\s*[,!.]?\s*|[-–—]\s*)"
     r"[A-Z][\w.'-]*( [A-Z][\w.'-]*)?\s*$"
 )
 _WHEN_PREFIX = re.compile(r"^(in|within|by|over|during|sometime|some time)\s+(the\s+)?", re.IGNORECASE)

@@ -10,6 +10,7 @@ import json
 import logging
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,7 +137,7 @@ def _usage(message: Any) -> tuple[int, int, int]:
 
 def complete_json(
     model: BaseChatModel,
-    messages: list[BaseMessage],
+    messages: Sequence[BaseMessage],
     *,
     schema_name: str,
     schema: dict[str, Any],
@@ -146,14 +147,16 @@ def complete_json(
     import openai
 
     started = time.perf_counter()
-    formats = [
+    formats: list[dict[str, Any]] = [
         {"type": "json_schema", "json_schema": {"name": schema_name, "schema": schema, "strict": True}},
         {"type": "json_object"},
     ]
     last_error: Exception | None = None
     for response_format in formats:
         try:
-            message = model.bind(response_format=response_format, max_tokens=max_tokens).invoke(messages)
+            message = model.bind(response_format=response_format, max_tokens=max_tokens).invoke(
+                list(messages)
+            )
         except openai.BadRequestError as exc:
             # A backend without JSON-schema support: fall back to JSON mode.
             last_error = exc

@@ -84,7 +84,9 @@ class Drafter:
             self.chat_model, request, plan, passages, attempts=self.settings.attempts, stats=self.stats
         )
         seconds = time.perf_counter() - started
-        logger.info("draft done: channel %s, %d warnings, %.1f s", request.channel, len(draft.warnings), seconds)
+        logger.info(
+            "draft done: channel %s, %d warnings, %.1f s", request.channel, len(draft.warnings), seconds
+        )
         return draft.model_copy(
             update={"backend": self.backend_name, "model": self.model_name, "seconds": seconds}
         )

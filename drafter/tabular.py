@@ -169,7 +169,8 @@ def _parse_jsonl(text: str) -> tuple[list[RawRow], set[str]]:
             rows.append(RawRow({}, f"line {line_no} is not valid JSON ({msg}): fix or remove it"))
             continue
         if not isinstance(value, dict):
-            kind = {list: "a list", str: "a string"}.get(type(value), "not an object")
+            kinds: dict[type, str] = {list: "a list", str: "a string"}
+            kind = kinds.get(type(value), "not an object")
             rows.append(
                 RawRow({}, f'line {line_no} is {kind}, not an object: write {{"name": ..., "notes": ...}}')
             )
@@ -335,9 +336,9 @@ class OutputFiles:
                 earlier[row.row] = (digest, row)
         kept = {}
         for number, wanted in digests.items():
-            digest, row = earlier.get(number, ("", None))
-            if row is not None and row.status == "ok" and digest == wanted:
-                kept[number] = row
+            digest, found = earlier.get(number, ("", None))
+            if found is not None and found.status == "ok" and digest == wanted:
+                kept[number] = found
         logger.info("resume: keeping %d of %d rows", len(kept), len(digests))
         return kept
 

@@ -564,6 +564,9 @@ class NoGuidance:
     def search(self, query: str, k: int = 4) -> list:
         return []
 
+    def search_situation(self, *situation: object, k: int = 4) -> list:
+        return []
+
     def ensure_built(self) -> bool:
         return False
 

@@ -39,7 +39,8 @@ def test_draft_json_prints_the_batch_fields(runner: CliRunner, fake_model: FakeC
     fake_model.queue(REPLY)
     result = runner.invoke(main, [
         "draft", "--name", "Ana Ruiz", "--from", "Sam", "--where-met", "climate meetup", "--json",
-        "--notes", "Met at the climate meetup. We both love bike commuting. I said I'd send her the bike map.",
+        "--notes",
+        "Met at the climate meetup. We both love bike commuting. I said I'd send her the bike map.",
     ])
     assert result.exit_code == 0, result.output
     row = json.loads(result.stdout)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from stub_server import StubServer, ok, status
 
 from drafter import llm
 from drafter.cli import main
-from stub_server import StubServer, ok, status
 
 KEY = "sk-planted-7f3a9c1e5b2d4"
 
