@@ -23,21 +23,10 @@ ss = st.session_state
 
 
 def init_state() -> None:
-    try:
-        env = Settings.from_env()
-    except ConfigError:
-        env = Settings()
-    ss.setdefault("backend", env.backend)
-    ss.setdefault("base_url", env.base_url)
-    ss.setdefault("model_name", env.model if env.backend == "openai" else "")
-    ss.setdefault("api_key", "")
-    ss.setdefault("default_channel", "email")
-    ss.setdefault("sender_name", env.sender_name)
+    for key, value in ui.session_defaults().items():
+        ss.setdefault(key, value)
     ss.setdefault("f_sender", ss.sender_name)
     ss.setdefault("f_channel", ss.default_channel)
-    ss.setdefault("f_next_step", ui.AUTO)
-    ss.setdefault("batch_items", [])
-    ss.setdefault("review_version", 0)
 
 
 def _sender_changed() -> None:
@@ -70,7 +59,7 @@ def sidebar() -> Settings | None:
         )
         st.text_input("Your name", key="sender_name", on_change=_sender_changed, help="Signs every message.")
         try:
-            settings = ui.build_settings(ss.backend, ss.base_url, ss.model_name, ss.api_key, ss.sender_name)
+            settings = ui.build_settings(ss.backend, ss.base_url, ss.model_name, ss.api_key)
         except ConfigError as exc:
             st.error(str(exc))
             return None
@@ -102,7 +91,11 @@ def get_engine(settings: Settings) -> ui.Engine | None:
 
 
 def run_drafts(engine: ui.Engine, label: str, work) -> bool:
-    """Warm the model up (saying so the first time), then run `work` under a status box."""
+    """Warm the model up (saying so the first time), then run `work` under a status box.
+
+    A failure closes the box and shows one st.error below it, never a traceback.
+    """
+    error: Exception | None = None
     with st.status(label, expanded=False) as status:
         try:
             if not engine.ready:
@@ -117,10 +110,13 @@ def run_drafts(engine: ui.Engine, label: str, work) -> bool:
         except Exception as exc:
             if not isinstance(exc, DrafterError):
                 logger.exception("drafting failed")
+            error = exc
             status.update(label="Drafting failed", state="error")
-            st.error(ui.describe_error(exc))
-            return False
-        status.update(label=f"Done in {time.perf_counter() - started:.0f} s", state="complete")
+        else:
+            status.update(label=f"Done in {time.perf_counter() - started:.0f} s", state="complete")
+    if error is not None:
+        st.error(ui.describe_error(error))
+        return False
     return True
 
 
@@ -129,16 +125,7 @@ def run_drafts(engine: ui.Engine, label: str, work) -> bool:
 
 def _submit_form() -> None:
     ss.sender_name = ss.f_sender
-    result = ui.make_request(
-        name=ss.f_name,
-        email=ss.f_email,
-        company=ss.f_company,
-        where_met=ss.f_where,
-        channel=ss.f_channel,
-        notes=ss.f_notes,
-        next_step=ss.f_next_step,
-        sender=ss.f_sender,
-    )
+    result = ui.make_request(**{field: ss[f"f_{field}"] for field in ui.FORM_FIELDS})
     if isinstance(result, DraftRequest):
         ss.pending, ss.form_errors = result, []
     else:
@@ -157,7 +144,7 @@ def draft_form() -> None:
         c1.text_input("Contact name", key="f_name", placeholder="Jane Doe")
         c2.text_input("Email", key="f_email", placeholder="jane@example.com")
         c1.text_input("Company", key="f_company")
-        c2.text_input("Where we met", key="f_where", placeholder="PyCon, the Tuesday reception")
+        c2.text_input("Where we met", key="f_where_met", placeholder="PyCon, the Tuesday reception")
         st.radio("Channel", CHANNELS, format_func=ui.CHANNEL_LABELS.get, key="f_channel", horizontal=True)
         st.text_area(
             "Notes",
@@ -352,11 +339,7 @@ def run_rows(settings: Settings, items: list[ui.BatchItem], label: str) -> None:
 
 
 def batch_page(settings: Settings | None) -> None:
-    st.markdown(
-        "Upload a CSV or JSONL file with one contact per row. Required columns: **name** and "
-        "**notes**; optional: email, company, where\\_met, channel, next\\_step\\_hint, sender\\_name. "
-        "Start from the template if in doubt."
-    )
+    st.markdown(ui.BATCH_HELP)
     c1, c2 = st.columns([4, 1], vertical_alignment="center")
     upload = c1.file_uploader("Contacts file", type=["csv", "jsonl"], key="batch_upload")
     download(
@@ -388,12 +371,7 @@ def batch_page(settings: Settings | None) -> None:
         chosen = [i for i in items if (i.redo if action == "regenerate" else i.runnable and i.draft is None)]
         verb = "Regenerating" if action == "regenerate" else "Drafting"
         run_rows(settings, chosen, f"{verb} {ui.plural(len(chosen), 'row')}…")
-        done = [i for i in chosen if i.draft is not None]
-        checks = sum(1 for i in done if i.draft is not None and i.draft.warnings)
-        st.success(
-            f"{len(done)} of {ui.plural(len(chosen), 'row')} drafted; {checks} with warnings to check, "
-            f"{len(chosen) - len(done)} failed."
-        )
+        st.success(ui.batch_summary(chosen))
     todo = [i for i in items if i.runnable and i.draft is None]
     redo = [i for i in items if i.redo]
     buttons.button(
@@ -414,6 +392,7 @@ def batch_page(settings: Settings | None) -> None:
     buttons.button("Approve rows without warnings", key="approve_ok", on_click=_approve, args=(True,))
     buttons.button("Approve all drafted", key="approve_all", on_click=_approve, args=(False,))
     review_table(items)
+    read_in_full(items)
     exports(items)
 
 
@@ -430,18 +409,32 @@ def _approve(only_ok: bool) -> None:
 
 
 def review_table(items: list[ui.BatchItem]) -> None:
-    cc = st.column_config
-    kinds = {"checkbox": cc.CheckboxColumn, "text": cc.TextColumn, "number": cc.NumberColumn}
     st.data_editor(
         ui.review_frame(items),
         key=editor_key(),
         hide_index=True,
         disabled=[c for c in ui.REVIEW_COLUMNS if c not in ui.EDITABLE_COLUMNS],
-        column_config={
-            column: kinds[kind](label, width=width, help=help or None)
-            for column, (label, kind, width, help) in ui.REVIEW_COLUMN_SPEC.items()
-        },
+        column_config=ui.review_column_config(st.column_config),
     )
+
+
+def read_in_full(items: list[ui.BatchItem]) -> None:
+    shown = {i.row: i for i in items if i.draft is not None or i.error}
+    if not shown:
+        return
+    with st.expander("Read a row in full", icon=":material/article:"):
+        row = st.selectbox("Row", list(shown), format_func=lambda r: ui.row_label(shown[r]), key="read_row")
+        item = shown.get(row)
+        if item is None:
+            return
+        if item.draft is not None:
+            st.text(
+                f"Subject: {item.draft.subject}\n\n{item.draft.body}"
+                if item.draft.subject
+                else item.draft.body
+            )
+        for line in [item.error] if item.error else item.draft.warnings if item.draft else []:
+            st.caption(ui.md_escape(line))
 
 
 def exports(items: list[ui.BatchItem]) -> None:

@@ -32,6 +32,11 @@ INTRO = (
     "continuing what you started, or simply keeping the door open) and say roughly **when** you "
     "will be in touch. *Based on Career Bites #12, “Interview People”.*"
 )
+BATCH_HELP = (
+    "Upload a CSV or JSONL file with one contact per row. Required columns: **name** and **notes**; "
+    "optional: email, company, where\\_met, channel, next\\_step\\_hint, sender\\_name. Start from "
+    "the template if in doubt."
+)
 CHANNEL_LABELS = {"email": "Email", "linkedin": "LinkedIn", "text": "Text message"}
 KIND_LABELS = {
     "ask": "Ask",
@@ -91,19 +96,42 @@ def friendly_date(day: dt.date) -> str:
 # --- settings -------------------------------------------------------------------------------
 
 
-def build_settings(
-    backend: str, base_url: str = "", model: str = "", api_key: str = "", sender: str = ""
-) -> Settings:
-    """Settings from the environment with the sidebar's choices on top (blank means: keep)."""
+FORM_FIELDS = ("name", "email", "company", "where_met", "channel", "notes", "next_step", "sender")
+
+
+def session_defaults() -> dict[str, Any]:
+    """First values of the app's session state; settings come from the environment."""
+    try:
+        env = Settings.from_env()
+    except DrafterError:
+        env = Settings()
+    return {
+        "backend": env.backend,
+        "base_url": env.base_url,
+        "model_name": env.model if env.backend == "openai" else "",
+        "api_key": "",
+        "default_channel": "email",
+        "sender_name": env.sender_name,
+        "f_next_step": AUTO,
+        "batch_items": [],
+        "review_version": 0,
+    }
+
+
+def build_settings(backend: str, base_url: str = "", model: str = "", api_key: str = "") -> Settings:
+    """Settings from the environment with the sidebar's choices on top (blank means: keep).
+
+    The sender is not part of them: each request carries its own, so changing the name never
+    makes a new drafter.
+    """
     if backend == "openai":
         return Settings.from_env(
             backend="openai",
             base_url=base_url.strip() or None,
             model=model.strip() or None,
             api_key=api_key.strip() or None,
-            sender_name=sender.strip() or None,
         )
-    return Settings.from_env(backend=backend, sender_name=sender.strip() or None)
+    return Settings.from_env(backend=backend)
 
 
 def settings_fingerprint(settings: Settings) -> str:
@@ -520,16 +548,36 @@ def read_upload(name: str, data: bytes, sender: str = "") -> list[BatchItem]:
             ) from exc
 
 
-# column -> (label, kind, width, help); the app turns these into st.column_config entries
-REVIEW_COLUMN_SPEC: dict[str, tuple[str, str, str, str]] = {
-    "approve": ("Approve", "checkbox", "small", "Approved rows go into the .eml zip and the reminders"),
-    "redo": ("Redo", "checkbox", "small", "Tick, then press 'Regenerate checked rows'"),
-    "status": ("Status", "text", "small", ""),
-    "row": ("Row", "number", "small", "Row number in the uploaded file"),
-    "name": ("Name", "text", "medium", ""),
-    "channel": ("Channel", "text", "small", ""),
-    "next_step_type": ("Next step", "text", "small", ""),
-    "subject": ("Subject", "text", "medium", "Double-click to edit"),
-    "body": ("Body", "text", "large", "Double-click to edit"),
-    "warnings": ("Warnings", "text", "medium", ""),
+# column -> (label, kind, width in pixels, help); the app turns these into st.column_config entries
+REVIEW_COLUMN_SPEC: dict[str, tuple[str, str, int, str]] = {
+    "approve": ("Approve", "checkbox", 80, "Approved rows go into the .eml zip and the reminders"),
+    "redo": ("Redo", "checkbox", 60, "Tick, then press 'Regenerate checked rows'"),
+    "status": ("Status", "text", 70, "ready, check (has warnings), error or pending"),
+    "row": ("Row", "number", 50, "Row number in the uploaded file"),
+    "name": ("Name", "text", 130, ""),
+    "channel": ("Channel", "text", 80, ""),
+    "next_step_type": ("Next step", "text", 110, ""),
+    "subject": ("Subject", "text", 200, "Double-click to edit"),
+    "body": ("Body", "text", 380, "Double-click to edit; read it in full below the table"),
+    "warnings": ("Warnings", "text", 260, ""),
 }
+
+
+def review_column_config(cc: Any) -> dict[str, Any]:
+    """The review table's column config, built with `st.column_config` (passed in as `cc`)."""
+    kinds = {"checkbox": cc.CheckboxColumn, "text": cc.TextColumn, "number": cc.NumberColumn}
+    return {
+        column: kinds[kind](label, width=width, help=help or None)
+        for column, (label, kind, width, help) in REVIEW_COLUMN_SPEC.items()
+    }
+
+
+def batch_summary(chosen: Sequence[BatchItem]) -> str:
+    """One line after a run: how many were drafted, how many need a look, how many failed."""
+    done = [i for i in chosen if i.draft is not None]
+    to_check = sum(1 for i in done if i.draft is not None and i.draft.warnings)
+    return f"Finished: {len(done)} drafted ({to_check} to check), {len(chosen) - len(done)} failed."
+
+
+def row_label(item: BatchItem) -> str:
+    return f"Row {item.row}: {item.name or '(no name)'} ({STATUS_LABELS[item.status]})"

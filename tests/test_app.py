@@ -67,7 +67,7 @@ def fill_form(at: AppTest, **values: str) -> AppTest:
         "name": "f_name",
         "email": "f_email",
         "company": "f_company",
-        "where": "f_where",
+        "where": "f_where_met",
         "notes": "f_notes",
         "sender": "f_sender",
     }
@@ -236,6 +236,10 @@ def test_upload_draft_all_review_and_export(app, model):
     table = at.data_editor[0].value
     assert list(table["name"]) == ["Jane Doe", "Li Wei", "Sam Okafor"]
     assert at.button(key="draft_all").label == "All rows drafted"
+    assert at.success[0].value.startswith("Finished: 3 drafted")
+    # Any row can be read in full, as plain text.
+    at.selectbox(key="read_row").set_value(2).run()
+    assert items[1].draft.body in [t.value for t in at.text][-1]
 
     # Edit a body in place and approve two rows through the editor's edit state.
     key = at.data_editor[0].key
