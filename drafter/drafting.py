@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 # Output budget per channel: short outputs are the biggest lever on speed.
 MAX_TOKENS = {"email": 200, "linkedin": 120, "text": 120}
 RECALL_LENGTH = {"email": "at most 2 sentences", "linkedin": "1 sentence", "text": "1 sentence"}
-PASSAGE_CHARS = 320
+PASSAGE_CHARS = 240
 EMAIL_MIN_MIDDLE_WORDS = 34  # with greeting and sign-off, at least the rubric's 35 words
 
 
@@ -51,19 +51,24 @@ class DraftStats:
     attempts: list[int] = field(default_factory=list)
 
 
-def _schema(passage_ids: list[str]) -> dict[str, Any]:
+def ref(number: int) -> str:
+    """The short label a passage has in the prompt (G1, G2, ...): a few tokens to cite, not twenty."""
+    return f"G{number}"
+
+
+def _schema(refs: list[str]) -> dict[str, Any]:
     ids: dict[str, Any] = {"type": "string"}
-    if passage_ids:
-        ids["enum"] = passage_ids
+    if refs:
+        ids["enum"] = refs
     return {
         "type": "object",
         "properties": {
             "subject": {"type": "string"},
             "recall": {"type": "string"},
             "next_step": {"type": "string"},
-            "guidance_ids": {"type": "array", "items": ids},
+            "guidance": {"type": "array", "items": ids},
         },
-        "required": ["subject", "recall", "next_step", "guidance_ids"],
+        "required": ["subject", "recall", "next_step", "guidance"],
         "additionalProperties": False,
     }
 
@@ -75,11 +80,11 @@ def _fence(text: str) -> str:
 
 def format_passages(passages: list[Passage]) -> str:
     lines = []
-    for passage in passages:
+    for number, passage in enumerate(passages, 1):
         text = " ".join(passage.text.split())
         if len(text) > PASSAGE_CHARS:
             text = text[:PASSAGE_CHARS].rsplit(" ", 1)[0] + " ..."
-        lines.append(f"[{passage.id}] {text}")
+        lines.append(f"[{ref(number)}] {text}")
     return "\n".join(lines) if lines else "(none)"
 
 
@@ -196,16 +201,18 @@ def attempt_draft(
     passages: list[Passage],
     feedback: list[str],
 ) -> tuple[Draft, llm.Reply]:
-    ids = [p.id for p in passages]
+    refs = {ref(n): p for n, p in enumerate(passages, 1)}
     reply = llm.complete_json(
         model,
         build_messages(request, plan, passages, feedback),
         schema_name="follow_up",
-        schema=_schema(ids),
+        schema=_schema(list(refs)),
         max_tokens=MAX_TOKENS[request.channel],
     )
     subject, body, next_step = compose(request, plan, reply.data)
-    cited = [i for i in reply.data.get("guidance_ids", []) or [] if i in ids]
+    named = reply.data.get("guidance", []) or []
+    cited = [refs[r] for r in dict.fromkeys(named) if isinstance(r, str) and r in refs]
+    used = cited or passages  # the passages it followed; all it was given if it names none
     draft = Draft(
         channel=request.channel,
         subject=subject,
@@ -215,9 +222,8 @@ def attempt_draft(
         next_step=next_step,
         follow_up_when=plan.follow_up_when,
         follow_up_date=plan.follow_up_date,
-        # The passages the model was given and says it followed; all it was given if it names none.
-        guidance_ids=cited or ids,
-        passages=[p for p in passages if p.id in (cited or ids)],
+        guidance_ids=[p.id for p in used],
+        passages=list(used),
         options=list(plan.options),
     )
     return draft, reply

@@ -36,7 +36,7 @@ def reply(messages) -> dict:
         "subject": "Great to meet you",
         "recall": f"I enjoyed our talk about {topic}",
         "next_step": "I'll send you the link next week",
-        "guidance_ids": [],
+        "guidance": [],
     }
 
 

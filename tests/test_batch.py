@@ -556,7 +556,7 @@ PARTS = {
     "subject": "Slides from your talk",
     "recall": "I enjoyed our talk about incremental parsers and tree-sitter at PyCon Lisbon",
     "next_step": "Would you send me the slides from your talk when you have a minute",
-    "guidance_ids": [],
+    "guidance": [],
 }
 
 

@@ -45,7 +45,7 @@ GOOD = {
     "subject": "The Ethiopian place on 5th",
     "recall": "Thanks for the fun chat at the fintech mixer about your golf swing and Ethiopian food.",
     "next_step": "As promised, I'll send you the name of the Ethiopian place on 5th in the next few days.",
-    "guidance_ids": ["playbook#offer"],
+    "guidance": ["G1"],
 }
 
 
@@ -132,3 +132,23 @@ def test_sender_comes_from_settings_when_not_given() -> None:
     model = FakeChatModel([GOOD])
     draft = _drafter(model, sender_name="Priya Raman").draft(_request(sender=""))
     assert draft.body.rstrip().endswith("Priya Raman")
+
+
+@pytest.mark.parametrize(
+    ("named", "expected"),
+    [
+        (["G2"], ["career-bites-12-interview-people#future"]),
+        (["G2", "G1", "G2"], ["career-bites-12-interview-people#future", "playbook#offer"]),
+        ([], ["playbook#offer", "career-bites-12-interview-people#future"]),
+        (["G9"], ["playbook#offer", "career-bites-12-interview-people#future"]),
+    ],
+)
+def test_cited_labels_map_back_to_passage_ids(named: list[str], expected: list[str]) -> None:
+    model = FakeChatModel([dict(GOOD, guidance=named)])
+    draft = _drafter(model).draft(_request())
+    assert draft.guidance_ids == expected
+    assert [p.id for p in draft.passages] == expected
+    sent = str(model.calls[0]["messages"][-1].content)
+    assert "[G1] Offer something small and relevant." in sent and "[G2] Give it a future." in sent
+    schema = model.calls[0]["kwargs"]["response_format"]["json_schema"]["schema"]
+    assert schema["properties"]["guidance"]["items"]["enum"] == ["G1", "G2"]

@@ -42,7 +42,7 @@ def test_rendered_messages_hold_plan_but_never_held_back_items() -> None:
     system, user = build_messages(request, _plan(), passages, feedback=["Say when."])
     assert "{{" not in system.content and "{{" not in user.content
     text = str(user.content)
-    assert "[playbook#offer] Offer something small." in text
+    assert "[G1] Offer something small." in text
     assert "Ethiopian food" in text and "next week" in text and "Priya" in text
     assert "job at his firm" not in text + str(system.content)
     # A note line cannot close the notes block early.

@@ -19,7 +19,7 @@ REPLY = {
     "subject": "The bike map",
     "recall": "Thanks for the chat at the climate meetup about bike commuting.",
     "next_step": "I'll send you the city's bike map next week.",
-    "guidance_ids": [],
+    "guidance": [],
 }
 
 
