@@ -18,7 +18,7 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from . import checks, llm, prompts, repair
+from . import checks, lexicon, llm, prompts, repair
 from .models import NEXT_STEP_LABELS, Draft, DraftRequest, Passage, Plan
 
 logger = logging.getLogger(__name__)
@@ -158,10 +158,69 @@ def with_when(sentence: str, when: str) -> str:
     return sentence
 
 
+_WORD = re.compile(r"[a-z']+")
+_SMALL = frozenset(
+    "a an and the to of in on at for with about our your my we you i it is be would love like "
+    "could up over this that".split()
+)
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _SMALL}
+
+
+def without_step(recall: str, next_step: str, when: str) -> str:
+    """The recall without sentences that already state the next step (it is said once, after)."""
+    step = _content_words(next_step)
+    kept = []
+    for sentence in re.split(r"(?<=[.!?;])\s+", recall):
+        words = _content_words(sentence)
+        overlap = len(words & step) / max(len(step), 1)  # how much of the step it already says
+        if (when and when.lower() in sentence.lower()) or (step and overlap >= 0.6):
+            continue
+        kept.append(_sentence(sentence.rstrip(";,")))
+    return " ".join(kept) if kept else recall
+
+
+_SUBJECT_FORMS = {"is": "are", "was": "were", "has": "have", "does": "do", "'s": "'re"}
+
+
+def to_second_person(text: str, plan: Plan) -> str:
+    """Turn phrases copied from the notes that speak of the contact ("her team's move") into words
+    to them ("your team's move"). Only when the notes speak of nobody else, so "she" is the contact."""
+    notes = " ".join(plan.shareable).lower()
+    if lexicon.THIRD_PARTIES & set(_WORD.findall(notes)):
+        return text
+
+    def possessive(match: re.Match[str]) -> str:
+        if f"{match.group(1).lower()} {match.group(2).lower()}" not in notes:
+            return match.group(0)
+        word = "Your" if match.group(1)[0].isupper() else "your"
+        return f"{word} {match.group(2)}"
+
+    text = re.sub(r"\b(her|his)\s+([a-z][\w'-]*)", possessive, text, flags=re.IGNORECASE)
+
+    def subject(match: re.Match[str]) -> str:
+        verb = match.group(2) or match.group(3)
+        form = _SUBJECT_FORMS.get(verb.lower().strip(), verb)
+        word = "You" if match.group(1)[0].isupper() else "you"
+        return f"{word}{'' if verb.startswith(chr(39)) else ' '}{form.strip()}"
+
+    if re.search(r"\b(she|he)\b", notes):
+        text = re.sub(
+            r"\b(she|he)(?:\s+(is|was|has|does|[a-z]+ed)\b|('s))",
+            lambda m: subject(m) if m.group(2) or m.group(3) else m.group(0),
+            text,
+            flags=re.IGNORECASE,
+        )
+    return text
+
+
 def compose(request: DraftRequest, plan: Plan, parts: dict[str, Any]) -> tuple[str, str, str]:
     """(subject, body, next_step sentence) for the channel, from the model's parts."""
-    recall = clean_part(parts.get("recall", ""))
     next_step = with_when(clean_part(parts.get("next_step", "")), plan.follow_up_when)
+    recall = without_step(clean_part(parts.get("recall", "")), next_step, plan.follow_up_when)
+    recall, next_step = to_second_person(recall, plan), to_second_person(next_step, plan)
     name = plan.greeting_name
     sender = request.sender.strip()
     if request.channel == "email":

@@ -152,3 +152,57 @@ def test_cited_labels_map_back_to_passage_ids(named: list[str], expected: list[s
     assert "[G1] Offer something small and relevant." in sent and "[G2] Give it a future." in sent
     schema = model.calls[0]["kwargs"]["response_format"]["json_schema"]["schema"]
     assert schema["properties"]["guidance"]["items"]["enum"] == ["G1", "G2"]
+
+
+@pytest.mark.parametrize(
+    ("recall", "expected"),
+    [
+        (
+            "I enjoyed our talk about mentoring students; I'd love to continue it over coffee next week.",
+            "I enjoyed our talk about mentoring students.",
+        ),
+        (
+            "Great to meet you. I'll send you the restaurant list soon.",
+            "Great to meet you.",
+        ),
+        (
+            "Thanks for the chat about golf; I loved the Ethiopian food tangent.",
+            "Thanks for the chat about golf. I loved the Ethiopian food tangent.",
+        ),
+    ],
+)
+def test_the_next_step_is_said_once(recall: str, expected: str) -> None:
+    from drafter.drafting import without_step
+
+    step = "I'll send you the restaurant list next week."
+    if "coffee" in recall:
+        step = "Would you like to continue our talk over coffee next week?"
+    assert without_step(recall, step, "next week") == expected
+
+
+def _plan_with(notes: list[str]) -> Any:
+    import datetime as dt
+
+    from drafter.models import Plan
+
+    return Plan(greeting_name="Mei", shareable=notes, follow_up_date=dt.date(2026, 12, 1))
+
+
+@pytest.mark.parametrize(
+    ("notes", "text", "expected"),
+    [
+        (["talked about her team's move to Rust"], "I enjoyed hearing about her team's move to Rust.",
+         "I enjoyed hearing about your team's move to Rust."),
+        (["she mentioned the Rust book"], "She mentioned the Rust book. She's writing one too.",
+         "You mentioned the Rust book. You're writing one too."),
+        # Someone else is in the notes: "her" may be them, so nothing changes.
+        (["her husband runs a bakery", "her team moves to Rust"], "Thanks for the chat about her team.",
+         "Thanks for the chat about her team."),
+        # A phrase the notes do not use is left alone.
+        (["talked about Rust"], "I enjoyed her talk.", "I enjoyed her talk."),
+    ],
+)
+def test_copied_third_person_phrases_speak_to_the_contact(notes: list[str], text: str, expected: str) -> None:
+    from drafter.drafting import to_second_person
+
+    assert to_second_person(text, _plan_with(notes)) == expected
