@@ -61,7 +61,7 @@ def sidebar() -> Settings | None:
         try:
             settings = ui.build_settings(ss.backend, ss.base_url, ss.model_name, ss.api_key)
         except ConfigError as exc:
-            st.error(str(exc))
+            st.error(ui.md_escape(exc))
             return None
         return settings
 
@@ -72,7 +72,9 @@ def model_caption(settings: Settings | None) -> None:
         engine = get_engine(settings) if settings is not None else None
         if engine is not None:
             state = "ready" if engine.ready else "loads on the first draft"
-            st.caption(f"Model: {engine.drafter.backend_name} · {engine.drafter.model_name} ({state})")
+            st.caption(
+                ui.md_escape(f"Model: {engine.drafter.backend_name} · {engine.drafter.model_name} ({state})")
+            )
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -86,7 +88,7 @@ def get_engine(settings: Settings) -> ui.Engine | None:
     try:
         return _engine(ui.settings_fingerprint(settings), settings)
     except Exception as exc:
-        st.error(ui.describe_error(exc))
+        st.error(ui.md_escape(ui.describe_error(exc)))
         return None
 
 
@@ -115,7 +117,7 @@ def run_drafts(engine: ui.Engine, label: str, work) -> bool:
         else:
             status.update(label=f"Done in {time.perf_counter() - started:.0f} s", state="complete")
     if error is not None:
-        st.error(ui.describe_error(error))
+        st.error(ui.md_escape(ui.describe_error(error)))
         return False
     return True
 
@@ -157,7 +159,7 @@ def draft_form() -> None:
         c2.text_input("Your name", key="f_sender", help="Remembered for this session.")
         st.form_submit_button("Draft follow-up", type="primary", on_click=_submit_form, key="draft_submit")
     for message in ss.get("form_errors", []):
-        st.error(message)
+        st.error(ui.md_escape(message))
 
 
 def process_pending(settings: Settings) -> None:
@@ -348,7 +350,7 @@ def batch_page(settings: Settings | None) -> None:
     )
     load_upload(upload)
     if ss.get("batch_error"):
-        st.error(ss.batch_error)
+        st.error(ui.md_escape(ss.batch_error))
     items: list[ui.BatchItem] = ss.batch_items
     if not items:
         return

@@ -70,7 +70,8 @@ TEMPLATE_ROWS = (
     },
 )
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^])")
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|$~:!{}])")
+_MD_LINE_START = re.compile(r"^(?:[#>+-]|\d+(?=[.)]))")
 
 
 def next_step_label(choice: str) -> str:
@@ -80,9 +81,17 @@ def next_step_label(choice: str) -> str:
 
 
 def md_escape(text: Any) -> str:
-    """User text made inert for st.markdown and widget labels: every markdown character escaped."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
-    return " ".join(escaped.split())
+    """User text made inert for st.markdown, alerts and labels: one line, markdown escaped.
+
+    Escapes links, emphasis, code, HTML, tables, LaTeX, colour and icon directives (the colon)
+    and anything that would start a heading, quote or list.
+    """
+    escaped = _MD_INLINE.sub(r"\\\1", " ".join(str(text).split()))
+    match = _MD_LINE_START.match(escaped)
+    if match:
+        end = match.end()
+        escaped = "\\" + escaped if not escaped[0].isdigit() else escaped[:end] + "\\" + escaped[end:]
+    return escaped
 
 
 def plural(count: int, word: str) -> str:
@@ -541,7 +550,9 @@ def read_upload(name: str, data: bytes, sender: str = "") -> list[BatchItem]:
             return items_from_rows(read_rows(path, default_sender=sender))
         except InputError as exc:
             message = str(exc)
-            raise InputError(message if safe_name in message else f"{name}: {message}") from None
+            if safe_name in message:
+                raise InputError(message.replace(safe_name, name)) from None
+            raise InputError(f"{name}: {message}") from None
         except (OSError, ValueError) as exc:
             raise InputError(
                 f"{name} could not be read ({type(exc).__name__}): upload a CSV or JSONL file."

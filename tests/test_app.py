@@ -188,7 +188,9 @@ def test_a_failing_backend_shows_one_clear_message(app, model):
     model.default = None
     model.queue(BackendError("The model server did not answer in 120 s: try again."))
     at = draft_one(app)
-    assert [e.value for e in at.error] == ["The model server did not answer in 120 s: try again."]
+    assert [e.value for e in at.error] == [
+        ui.md_escape("The model server did not answer in 120 s: try again.")
+    ]
     assert at.status[0].label == "Drafting failed"
     assert not at.exception
 
@@ -349,8 +351,19 @@ def test_bad_files_get_a_message_naming_the_problem(app, name, content, expected
     app.run()
     assert not app.exception
     assert len(app.error) == 1
-    assert expected in app.error[0].value and name in app.error[0].value
+    assert ui.md_escape(expected) in app.error[0].value and ui.md_escape(name) in app.error[0].value
     assert not app.data_editor
+
+
+def test_user_text_in_file_errors_is_escaped(app):
+    content = b"name,[click](http://e.test)\nJane,hello\n"
+    app.file_uploader(key="batch_upload").upload("**loud**.csv", content, "text/csv")
+    app.run()
+    message = app.error[0].value
+    assert "no 'notes' column" in message
+    assert "[click](http" not in message and "**loud**" not in message
+    assert r"\[click\](http\://e.test)" in message
+    assert message.startswith(ui.md_escape("**loud**.csv has no"))
 
 
 def test_jsonl_upload_lists_the_unreadable_line(app):
@@ -376,11 +389,14 @@ def test_template_is_a_valid_upload(app):
     ("text", "shown"),
     [
         ("**bold**", r"\*\*bold\*\*"),
-        ("[x](http://e.test)", r"\[x\]\(http\://e\.test\)"),
+        ("[x](http://e.test)", r"\[x\](http\://e.test)"),
         ("<b>hi</b>", r"\<b\>hi\</b\>"),
         ("$5 and $6", r"\$5 and \$6"),
         ("# heading", r"\# heading"),
-        (":red[alert]", r"\:red\[alert\]"),
+        ("- item", r"\- item"),
+        ("12. item", r"12\. item"),
+        (":red[alert] :material/home:", r"\:red\[alert\] \:material/home\:"),
+        ("Jane O'Brien, PhD.\nline two", "Jane O'Brien, PhD. line two"),
     ],
 )
 def test_md_escape(text, shown):
