@@ -165,6 +165,16 @@ def test_edits_to_the_draft_are_what_gets_exported(app):
     assert "My own words" in at.link_button[0].proto.url.replace("%20", " ")
 
 
+def test_linkedin_draft_offers_copy_and_reminder_but_no_email_file(app):
+    at = draft_one(app, channel="linkedin")
+    draft: Draft = at.session_state["draft"]
+    assert draft.channel == "linkedin" and not draft.subject
+    assert [b.label for b in at.download_button if b.key in ("dl_eml", "dl_ics")] == ["Reminder (.ics)"]
+    assert not at.link_button
+    assert not [t for t in at.text_input if t.key == "subject_edit"]
+    assert at.code[0].value == draft.body
+
+
 def test_missing_name_and_notes_are_named_and_nothing_is_drafted(app, model):
     app.button(key="draft_submit").click()
     app.run()
