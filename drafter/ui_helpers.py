@@ -274,6 +274,7 @@ class BatchItem:
         return self.request is not None
 
 
+REGENERATE_FAILED = "regenerating failed, the earlier draft is kept"
 STATUS_LABELS = {"pending": "pending", "ok": "ready", "warnings": "check", "error": "error"}
 REVIEW_COLUMNS = (
     "approve",
@@ -315,8 +316,13 @@ def draft_item(drafter: Any, item: BatchItem) -> BatchItem:
     except Exception as exc:  # one row's failure must not stop the batch
         if not isinstance(exc, DrafterError):
             logger.exception("row %d failed", item.row)
-        item.error, item.draft = describe_error(exc), None
+        if item.draft is None:
+            item.error = describe_error(exc)
+        else:  # regenerating failed: keep the draft the person already has, and say so
+            item.notes = [n for n in item.notes if not n.startswith(REGENERATE_FAILED)]
+            item.notes.append(f"{REGENERATE_FAILED}: {describe_error(exc)}")
         return item
+    item.notes = [n for n in item.notes if not n.startswith(REGENERATE_FAILED)]
     item.error, item.draft, item.redo, item.approved = "", draft, False, False
     return item
 

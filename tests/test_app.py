@@ -334,6 +334,28 @@ def test_regenerate_selected_rows_redrafts_only_those(app, model):
     assert not any(i.redo for i in at.session_state["batch_items"])
 
 
+def test_a_failed_regeneration_keeps_the_earlier_draft(app, model):
+    at = upload(app, FIXTURES / "three_rows.csv")
+    at.button(key="draft_all").click()
+    at.run()
+    before = at.session_state["batch_items"][0].draft
+    at.session_state[at.data_editor[0].key] = {
+        "edited_rows": {0: {"redo": True}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    model.default = None
+    model.queue(BackendError("The model server closed the connection: try again."))
+    at.button(key="regenerate").click()
+    at.run()
+    item = at.session_state["batch_items"][0]
+    assert item.draft is before and item.status != "error"
+    assert item.redo  # still ticked, to try again
+    assert any("closed the connection" in note for note in item.notes)
+    assert "closed the connection" in at.data_editor[0].value["warnings"][0]
+
+
 def test_approve_rows_without_warnings_then_all(app):
     at = upload(app, FIXTURES / "with_bad_row.csv")
     at.button(key="draft_all").click()
