@@ -84,3 +84,17 @@ def test_a_bad_model_file_gives_one_clear_message(tmp_path: Path) -> None:
     settings = Settings.from_env(model_path=str(bad))
     with pytest.raises(ModelError, match="failed to start"):
         local_model.get_server(settings)
+
+
+def test_no_disk_space_says_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import collections
+
+    spec, files = _spec(tmp_path, [b"alpha-", b"beta-"])
+    monkeypatch.setitem(local_model.MODELS, "qwen2.5-0.5b", spec)
+    monkeypatch.setattr(local_model, "find_parts", lambda s: files)
+    usage = collections.namedtuple("usage", "total used free")
+    monkeypatch.setattr(local_model.shutil, "disk_usage", lambda path: usage(10, 10, 0))
+    settings = Settings.from_env(embedded_model="qwen2.5-0.5b")
+    with pytest.raises(ModelError, match="DRAFTER_DATA_DIR to a larger disk"):
+        local_model.prepare_model(settings)
+    assert not list(settings.models_dir.glob("*"))
