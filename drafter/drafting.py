@@ -185,10 +185,33 @@ def without_step(recall: str, next_step: str, when: str) -> str:
 _SUBJECT_FORMS = {"is": "are", "was": "were", "has": "have", "does": "do", "'s": "'re"}
 
 
+def _plain_verb(verb: str) -> str:
+    """The form of a verb after "you": loves -> love, has -> have, is -> are; others unchanged."""
+    irregular = {"is": "are", "was": "were", "has": "have", "does": "do", "goes": "go"}
+    if verb in irregular:
+        return irregular[verb]
+    if verb.endswith("ies") and len(verb) > 4:
+        return verb[:-3] + "y"
+    if verb.endswith(("ches", "shes", "sses", "xes")):
+        return verb[:-2]
+    if verb.endswith("s") and not verb.endswith("ss"):
+        return verb[:-1]
+    return verb
+
+
 def to_second_person(text: str, plan: Plan) -> str:
     """Turn phrases copied from the notes that speak of the contact ("her team's move") into words
     to them ("your team's move"). Only when the notes speak of nobody else, so "she" is the contact."""
     notes = " ".join(plan.shareable).lower()
+    # "Luis just showed me ..." at the start of a sentence: the contact named in the third person.
+    name = plan.greeting_name.split()[-1] if plan.greeting_name else ""
+    if name:
+        text = re.sub(
+            r"(^|(?<=[.!?]\s))" + re.escape(name) + r"\s+((?:just|really|also|still)\s+)?([a-z]+)\b",
+            lambda m: f"{m.group(1)}You {m.group(2) or ''}{_plain_verb(m.group(3))}",
+            text,
+        )
+
     if lexicon.THIRD_PARTIES & set(_WORD.findall(notes)):
         return text
 
@@ -198,13 +221,26 @@ def to_second_person(text: str, plan: Plan) -> str:
         word = "Your" if match.group(1)[0].isupper() else "your"
         return f"{word} {match.group(2)}"
 
-    text = re.sub(r"\b(her|his)\s+([a-z][\w'-]*)", possessive, text, flags=re.IGNORECASE)
+    # "her" before an article or preposition is the object ("send her the map"), not a possessive.
+    text = re.sub(r"\b(her|his)\s+(?!(?:the|a|an|my|our|this|that|to|about|for|at|in|on|with)\b)"
+                  r"([a-z][\w'-]*)", possessive, text, flags=re.IGNORECASE)
 
     def subject(match: re.Match[str]) -> str:
         verb = match.group(2) or match.group(3)
         form = _SUBJECT_FORMS.get(verb.lower().strip(), verb)
         word = "You" if match.group(1)[0].isupper() else "you"
         return f"{word}{'' if verb.startswith(chr(39)) else ' '}{form.strip()}"
+
+    # "send him my track" copied from the notes -> "send you my track".
+    def objective(match: re.Match[str]) -> str:
+        if f"{match.group(1).lower()} {match.group(2).lower()}" not in notes:
+            return match.group(0)
+        return f"{match.group(1)} you"
+
+    text = re.sub(
+        r"\b([a-z]+)\s+(him\b|her(?=\s+(?:the|a|an|my|our|this|that|to|about|for|at|in|on|with)\b|[.,!?]|$))",
+        objective, text, flags=re.IGNORECASE,
+    )
 
     if re.search(r"\b(she|he)\b", notes):
         text = re.sub(
