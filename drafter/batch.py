@@ -297,6 +297,11 @@ def run_batch(
                 logger.info("row %d: not drafted (input problem)", item.row)
                 finished(item.error_row())
         todo = [item for item in todo if item.request is not None]
+        # Rows in the same situation share their guidance, so drafting them one after another
+        # lets the model server reuse the prompt it has already read. Output stays in input order.
+        situation = getattr(drafter, "situation_key", None)
+        if callable(situation):
+            todo.sort(key=lambda item: situation(item.request))
         if concurrency == 1 or len(todo) <= 1:
             for item in todo:
                 row, exc = draft(item)

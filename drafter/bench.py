@@ -147,7 +147,13 @@ def run_bench(
     results["raw_decode_floor_s"] = round(floor, 2)
     results["draft_to_floor_ratio"] = round(statistics.mean(times) / floor, 2) if floor else None
 
-    # Batch throughput at each concurrency.
+    # Peak memory of drafting (the embedded server runs inside this process), before the batch
+    # runs start servers with other slot counts.
+    results["peak_rss_mib"] = round(_peak_rss_mib(), 0)
+
+    # Batch throughput at each concurrency, each on a server with that many slots.
+    from .local_model import stop_servers
+
     batch: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "batch.jsonl"
@@ -168,8 +174,8 @@ def run_bench(
                     + "\n"
                 )
         for concurrency in concurrencies:
-            run_settings = settings.with_(parallel=concurrency)
-            run_drafter = drafter if concurrency == settings.parallel else Drafter(run_settings)
+            stop_servers()
+            run_drafter = Drafter(settings.with_(parallel=concurrency))
             run_drafter.warm_up()
             t = time.perf_counter()
             summary = run_batch(
@@ -186,7 +192,6 @@ def run_bench(
                 "seconds_per_draft": round(elapsed / max(summary.total, 1), 2),
             }
     results["batch"] = batch
-    results["peak_rss_mib"] = round(_peak_rss_mib(), 0)
     return results
 
 

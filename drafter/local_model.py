@@ -204,6 +204,18 @@ _servers: dict[tuple[str, int, int, int], LocalServer] = {}
 _lock = threading.Lock()
 
 
+def stop_servers() -> None:
+    """Stop every embedded server this process started (the next draft starts one again)."""
+    with _lock:
+        servers = list(_servers.values())
+        _servers.clear()
+    for server in servers:
+        server.stop()
+    import gc
+
+    gc.collect()
+
+
 def _threads(settings: Settings) -> int:
     return settings.threads or max(1, os.cpu_count() or 1)
 

@@ -68,6 +68,11 @@ class Drafter:
     def plan(self, request: DraftRequest) -> Plan:
         return make_plan(request)
 
+    def situation_key(self, request: DraftRequest) -> tuple[str, str, str, bool]:
+        """What the guidance for a draft depends on; drafts with equal keys share a prompt prefix."""
+        plan = self.plan(request)
+        return (plan.next_step_type, request.channel, plan.setting, plan.agenda_present)
+
     def guidance(self, plan: Plan, request: DraftRequest) -> list[Passage]:
         # One passage per aspect of the situation: the next-step kind, the channel, the agenda.
         return list(self.index.search_situation(

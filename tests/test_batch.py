@@ -637,3 +637,20 @@ def test_cli_exit_codes(
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "in.csv" and p.name != "data") == outputs
     if code == 2:
         assert len(result.output.strip().splitlines()) == 1
+
+
+class SituationDrafter(FakeDrafter):
+    def situation_key(self, request: DraftRequest) -> tuple[str, ...]:
+        return (request.channel,)
+
+
+def test_rows_in_the_same_situation_are_drafted_together_in_input_order(tmp_path: Path) -> None:
+    channels = ["email", "text", "email", "linkedin", "text", "email"]
+    rows = [{"name": f"Person {i}", "notes": f"talked about topic {i}", "channel": c}
+            for i, c in enumerate(channels, 1)]
+    source = write_csv(tmp_path / "in.csv", rows)
+    drafter = SituationDrafter()
+    run_batch(source, tmp_path / "out.jsonl", drafter=drafter)
+    assert [r.channel for r in drafter.requests] == sorted(channels)
+    out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [r["name"] for r in out] == [f"Person {i}" for i in range(1, 7)]

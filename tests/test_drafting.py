@@ -200,9 +200,12 @@ def _plan_with(notes: list[str]) -> Any:
          "Thanks for the chat about her team."),
         # A phrase the notes do not use is left alone.
         (["talked about Rust"], "I enjoyed her talk.", "I enjoyed her talk."),
-        (["I said I'd send her the trail map"], "I'll send her the trail map.", "I'll send you the trail map."),
-        (["Mei knows every trail"], "Mei knows every trail. Thanks, Mei.", "You know every trail. Thanks, Mei."),
-        (["Mei just came back"], "Mei just showed me photos; Mei has more.", "You just showed me photos; Mei has more."),
+        (["I said I'd send her the trail map"], "I'll send her the trail map.",
+         "I'll send you the trail map."),
+        (["Mei knows every trail"], "Mei knows every trail. Thanks, Mei.",
+         "You know every trail. Thanks, Mei."),
+        (["Mei just came back"], "Mei just showed me photos; Mei has more.",
+         "You just showed me photos; Mei has more."),
     ],
 )
 def test_copied_third_person_phrases_speak_to_the_contact(notes: list[str], text: str, expected: str) -> None:
