@@ -12,6 +12,8 @@ PORT ?= 8501
 setup: $(STAMP) browser
 	$(VENV)/bin/drafter model prepare
 	$(VENV)/bin/drafter index
+	# Starts the model once: proves it answers and saves its system-prompt cache for fast starts.
+	$(VENV)/bin/drafter model check
 
 $(STAMP): pyproject.toml Makefile
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install python3.11"; exit 2; }

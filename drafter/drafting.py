@@ -92,7 +92,7 @@ def build_messages(
     request: DraftRequest, plan: Plan, passages: list[Passage], feedback: list[str]
 ) -> list[SystemMessage | HumanMessage]:
     """The chat messages for one attempt. The held-back items never reach the model."""
-    system = prompts.render("draft_system", examples=prompts.load("draft_examples").strip())
+    system = prompts.system_prompt()
     option = plan.options[0].text if plan.options else ""
     notes = "\n".join(f"- {_fence(line)}" for line in plan.shareable) or "- (no further notes)"
     feedback_text = ""

@@ -58,9 +58,11 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
     from langchain_openai import ChatOpenAI
 
     if settings.backend == "embedded":
-        from .local_model import get_server
+        from .local_model import ensure_prefix, get_server
+        from .prompts import system_prompt
 
         server = get_server(settings)
+        ensure_prefix(server, settings, system_prompt())
         return ChatOpenAI(
             base_url=server.base_url,
             api_key=server.api_key,  # type: ignore[arg-type]

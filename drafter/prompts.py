@@ -43,3 +43,8 @@ def render(name: str, **values: str) -> str:
     if unused:
         raise PromptError(f"Prompt {name!r} does not use variable(s) {', '.join(unused)}.")
     return _VAR.sub(lambda m: values[m.group(1)], load(name)).strip() + "\n"
+
+
+def system_prompt() -> str:
+    """The drafting step's system prompt: the same for every draft, so its cache can be reused."""
+    return render("draft_system", examples=load("draft_examples").strip())

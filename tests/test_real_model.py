@@ -131,3 +131,26 @@ def test_injected_lines_in_notes_leave_the_task_unchanged(real_data_dir: Path, i
     assert draft.body.startswith("Hi Lena")
     assert "pirate" not in body and "poem" not in body and "system prompt" not in body
     assert "you write follow-up messages" not in body
+
+
+def test_the_system_prompt_cache_is_saved_once_and_restored_on_start(
+    real_data_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    from drafter import llm, local_model
+
+    model_file = local_model.prepare_model(Settings.from_env())
+    # A data directory of its own (with the real model file) so the cache starts empty.
+    settings = Settings.from_env(data_dir=tmp_path / "data", model_path=str(model_file))
+    caplog.set_level(logging.INFO, logger="drafter.local_model")
+    local_model.stop_servers()
+    llm.build_chat_model(settings)
+    saved = list((settings.models_dir / "prompt-cache").glob("system-*.bin"))
+    assert len(saved) == 1 and saved[0].stat().st_size > 1_000_000
+    assert "cache saved: True" in caplog.text
+    local_model.stop_servers()
+    caplog.clear()
+    llm.build_chat_model(settings)
+    assert "system prompt cache restored" in caplog.text
+    local_model.stop_servers()
