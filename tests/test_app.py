@@ -194,6 +194,15 @@ def test_user_text_is_never_rendered_as_markdown_or_html(app):
     assert not any(getattr(m.proto, "allow_html", False) for m in at.markdown)
 
 
+def test_html_and_script_in_notes_stay_text(app, model):
+    notes = "<script>alert('x')</script> We talked about <b>sourdough</b> starters at the fair."
+    at = draft_one(app, notes=notes)
+    for element in list(at.markdown) + list(at.caption) + list(at.info) + list(at.error):
+        assert "<script>" not in element.value and "<b>" not in element.value
+    assert not any(getattr(m.proto, "allow_html", False) for m in at.markdown)
+    assert "sourdough" in model.prompt_text()  # the notes reached the model, as text
+
+
 def test_a_failing_backend_shows_one_clear_message(app, model):
     model.default = None
     model.queue(BackendError("The model server did not answer in 120 s: try again."))
