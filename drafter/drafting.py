@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,14 +35,11 @@ EMAIL_MIN_MIDDLE_WORDS = 34  # with greeting and sign-off, at least the rubric's
 class Attempt:
     draft: Draft
     failures: int
-    tokens_in: int = 0
-    tokens_out: int = 0
-    cached: int = 0
 
 
 @dataclass
 class DraftStats:
-    """Token and timing figures of one draft, for the benchmark."""
+    """Token and timing totals over a drafter's drafts, for the benchmark (safe across threads)."""
 
     calls: int = 0
     input_tokens: int = 0
@@ -49,6 +47,15 @@ class DraftStats:
     cached_tokens: int = 0
     model_seconds: float = 0.0
     attempts: list[int] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def record(self, reply: llm.Reply) -> None:
+        with self._lock:
+            self.calls += 1
+            self.input_tokens += reply.input_tokens
+            self.output_tokens += reply.output_tokens
+            self.cached_tokens += reply.cached_tokens
+            self.model_seconds += reply.seconds
 
 
 def ref(number: int) -> str:
@@ -346,11 +353,7 @@ def write_draft(
         draft = draft.model_copy(update={"checks": results, "warnings": warnings, "attempts": number})
         failures = sum(1 for r in results if not r.passed)
         if stats is not None:
-            stats.calls += 1
-            stats.input_tokens += reply.input_tokens
-            stats.output_tokens += reply.output_tokens
-            stats.cached_tokens += reply.cached_tokens
-            stats.model_seconds += reply.seconds
+            stats.record(reply)
         logger.info(
             "attempt %d: %d failed checks, %d+%d tokens (%d cached), %.1f s",
             number, failures, reply.input_tokens, reply.output_tokens, reply.cached_tokens,
