@@ -154,7 +154,8 @@ def test_draft_one_follow_up_and_download_its_eml(page, artifacts):
     body = page.get_by_role("textbox", name="Message").input_value()
     assert subject.strip()
     assert body.startswith("Hi Jane")
-    assert page.get_by_text("Suggested next steps").is_visible()
+    # The status box says "Done" before the rest of the draft has rendered: wait for it.
+    page.get_by_text("Suggested next steps").wait_for(state="visible", timeout=30_000)
     screenshot(page, artifacts / "03-draft.png")
 
     with page.expect_download() as download_info:
@@ -178,7 +179,7 @@ def test_upload_three_rows_draft_all_and_export_the_zip(page, artifacts):
     screenshot(page, artifacts / "01-uploaded.png")
     draft_all.click()
     page.get_by_role("button", name="All rows drafted").wait_for(timeout=DRAFT_TIMEOUT_MS)
-    assert page.get_by_text("3 of 3 rows drafted", exact=True).is_visible()
+    page.get_by_text("3 of 3 rows drafted", exact=True).wait_for(state="visible", timeout=30_000)
     screenshot(page, artifacts / "02-drafted.png")
 
     page.get_by_role("button", name="Approve all drafted").click()
