@@ -211,38 +211,30 @@ def _cache_dir(settings: Settings) -> Path:
     return folder
 
 
-def restore_prefix(server: LocalServer, filename: str, slots: int) -> bool:
-    """Load a saved prompt prefix into every slot; False when there is none (or it fails)."""
+def _slot_action(server: LocalServer, slot: int, action: str, filename: str) -> bool:
+    """Ask the server to save or restore one slot's prompt cache; False when it could not."""
     import httpx
 
-    headers = {"Authorization": f"Bearer {server.api_key}"}
-    root = server.base_url.removesuffix("/v1")
-    restored = True
-    for slot in range(slots):
-        try:
-            response = httpx.post(
-                f"{root}/slots/{slot}?action=restore", json={"filename": filename}, headers=headers,
-                timeout=30,
-            )
-        except httpx.HTTPError:
-            return False
-        restored = restored and response.status_code == 200
-    return restored
-
-
-def save_prefix(server: LocalServer, filename: str) -> bool:
-    """Save slot 0's prompt cache (the prefix the last request read) under the cache folder."""
-    import httpx
-
-    root = server.base_url.removesuffix("/v1")
     try:
         response = httpx.post(
-            f"{root}/slots/0?action=save", json={"filename": filename},
-            headers={"Authorization": f"Bearer {server.api_key}"}, timeout=60,
+            f"{server.base_url.removesuffix('/v1')}/slots/{slot}?action={action}",
+            json={"filename": filename},
+            headers={"Authorization": f"Bearer {server.api_key}"},
+            timeout=60,
         )
     except httpx.HTTPError:
         return False
     return response.status_code == 200
+
+
+def restore_prefix(server: LocalServer, filename: str, slots: int) -> bool:
+    """Load a saved prompt prefix into every slot; False when there is none (or it fails)."""
+    return all(_slot_action(server, slot, "restore", filename) for slot in range(slots))
+
+
+def save_prefix(server: LocalServer, filename: str) -> bool:
+    """Save slot 0's prompt cache (the prefix the last request read) under the cache folder."""
+    return _slot_action(server, 0, "save", filename)
 
 
 def ensure_prefix(server: LocalServer, settings: Settings, system: str) -> None:
