@@ -11,8 +11,22 @@ from email import policy
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+from icalendar import Calendar
 
-from drafter.export import eml_filename, eml_zip, mailto_link, message_text, to_eml, to_ics
+from drafter.errors import InputError
+from drafter.export import (
+    Cadence,
+    cadence_ics,
+    digest_ics,
+    eml_filename,
+    eml_message_id,
+    eml_zip,
+    mailto_link,
+    message_text,
+    reply_subject,
+    to_eml,
+    to_ics,
+)
 from drafter.models import Contact, Draft
 
 BODY = "Hi Jäne,\n\nGreat to talk about trail running; I'll send the map, as promised.\n\nBest,\nSam"
@@ -183,3 +197,114 @@ def test_eml_zip_holds_safe_unique_names():
 
 def test_eml_filename_falls_back_for_names_without_letters():
     assert eml_filename(3, "李伟") == "03-contact.eml"
+
+
+# --- Message-ID and threaded replies -----------------------------------------------------------
+
+
+def test_eml_always_carries_a_unique_message_id_on_the_senders_domain():
+    first = parse(to_eml(make_draft(), JANE, "Sam", "sam@example.org"))
+    second = parse(to_eml(make_draft(), JANE, "Sam", "sam@example.org"))
+    assert re.fullmatch(r"<[^<>@\s]+@example\.org>", first["Message-ID"])
+    assert first["Message-ID"] != second["Message-ID"]
+    assert first["In-Reply-To"] is None and first["References"] is None
+
+
+def test_eml_without_sender_address_uses_a_neutral_domain_not_the_host_name():
+    msg = parse(to_eml(make_draft(), JANE, "Sam"))
+    assert msg["Message-ID"].endswith("@follow-up-drafter.local>")
+
+
+def test_eml_keeps_a_given_message_id_and_reads_it_back():
+    data = to_eml(make_draft(), JANE, "Sam", message_id="<first.1@example.org>")
+    assert parse(data)["Message-ID"] == "<first.1@example.org>"
+    assert eml_message_id(data) == "<first.1@example.org>"
+
+
+def test_threaded_reply_has_in_reply_to_and_references_in_order():
+    draft = make_draft(subject=reply_subject("Great to meet you at PyCon"))
+    data = to_eml(
+        draft,
+        JANE,
+        "Sam",
+        "sam@example.org",
+        in_reply_to="<first.1@example.org>",
+        references=["<root.0@example.org>", "<first.1@example.org>"],
+    )
+    msg = parse(data)
+    assert msg["In-Reply-To"] == "<first.1@example.org>"
+    assert msg["References"].split() == ["<root.0@example.org>", "<first.1@example.org>"]
+    assert msg["Subject"] == "Re: Great to meet you at PyCon"
+    assert msg["Message-ID"] not in ("<first.1@example.org>", "<root.0@example.org>")
+
+
+@pytest.mark.parametrize("bad", ["", "not-an-id", "<no-at-sign>", "first@example.org\nBcc: x@y.z"])
+def test_threading_ignores_malformed_ids(bad):
+    msg = parse(to_eml(make_draft(), JANE, "Sam", in_reply_to=bad))
+    assert msg["In-Reply-To"] is None and msg["References"] is None and msg["Bcc"] is None
+
+
+@pytest.mark.parametrize(
+    ("subject", "expected"),
+    [("Hello", "Re: Hello"), ("Re: Hello", "Re: Hello"), ("RE:Hello", "RE:Hello"), ("", "Re: Following up")],
+)
+def test_reply_subject(subject, expected):
+    assert reply_subject(subject) == expected
+
+
+# --- Calendars parse back with icalendar -------------------------------------------------------
+
+
+def components(data: bytes, name: str) -> list:
+    return [c for c in Calendar.from_ical(data).walk() if c.name == name]
+
+
+def test_reminders_parse_back_with_an_alarm_at_nine():
+    data = to_ics([("Jäne O'Brien", dt.date(2026, 12, 2), "Send the trail map")], now=NOW)
+    (event,) = components(data, "VEVENT")
+    assert event.decoded("dtstart") == dt.date(2026, 12, 2)
+    assert str(event["summary"]) == "Follow up with Jäne O'Brien"
+    (alarm,) = event.walk("VALARM")
+    assert alarm.decoded("trigger") == dt.timedelta(hours=9)
+
+
+def test_digest_is_one_event_listing_every_line():
+    lines = ["Jane Doe: send the trail map (3 days late)", "Li Wei: keep in touch (past the ideal gap)"]
+    data = digest_ics(dt.date(2026, 12, 5), lines, now=NOW)
+    (event,) = components(data, "VEVENT")
+    assert str(event["summary"]) == "Follow-ups due (2)"
+    assert event.decoded("dtstart") == dt.date(2026, 12, 5)
+    description = str(event["description"])
+    assert description.splitlines() == [f"- {line}" for line in lines]
+    assert len(event.walk("VALARM")) == 1
+
+
+def test_empty_digest_says_nothing_is_due():
+    (event,) = components(digest_ics(dt.date(2026, 12, 5), [], now=NOW), "VEVENT")
+    assert str(event["summary"]) == "Follow-ups due"
+    assert str(event["description"]) == "Nothing is due."
+
+
+def test_cadence_reminders_repeat_with_rrule_and_alarm():
+    data = cadence_ics(
+        [
+            Cadence("Jane Doe", dt.date(2027, 1, 10), 30),
+            Cadence("Li Wei", dt.date(2027, 2, 1), 90, "Quarterly"),
+        ],
+        now=NOW,
+    )
+    assert b"RRULE:FREQ=DAILY;INTERVAL=30\r\n" in data
+    events = components(data, "VEVENT")
+    assert [str(e["summary"]) for e in events] == ["Keep in touch with Jane Doe", "Keep in touch with Li Wei"]
+    assert [e.decoded("dtstart") for e in events] == [dt.date(2027, 1, 10), dt.date(2027, 2, 1)]
+    assert [dict(e["rrule"]) for e in events] == [
+        {"FREQ": ["DAILY"], "INTERVAL": [30]},
+        {"FREQ": ["DAILY"], "INTERVAL": [90]},
+    ]
+    assert all(len(e.walk("VALARM")) == 1 for e in events)
+    assert str(events[1]["description"]) == "Quarterly"
+
+
+def test_cadence_refuses_a_gap_below_one_day():
+    with pytest.raises(InputError, match="whole number of days"):
+        cadence_ics([Cadence("Jane", dt.date(2027, 1, 1), 0)])
