@@ -57,6 +57,12 @@ class Settings:
     chroma_url: str = ""
     embeddings: str = "local"  # local | openai
     temperature: float = 0.3
+    # The service (drafter serve): database, tokens, CORS, per-token job limit, row claim lease.
+    database_url: str = field(default="", repr=False)  # may hold a password
+    api_tokens: tuple[str, ...] = field(default=(), repr=False)
+    cors_origins: tuple[str, ...] = ()
+    max_jobs_per_token: int = 4
+    job_lease: float = 60.0  # seconds a claimed batch row stays claimed without a heartbeat
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -74,6 +80,8 @@ class Settings:
             )
         if self.timeout <= 0 or self.attempts < 1 or self.parallel < 1:
             raise ConfigError("DRAFTER_TIMEOUT, DRAFTER_ATTEMPTS and DRAFTER_PARALLEL must be positive.")
+        if self.max_jobs_per_token < 1 or self.job_lease <= 0:
+            raise ConfigError("DRAFTER_MAX_JOBS_PER_TOKEN and DRAFTER_JOB_LEASE must be positive.")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -88,6 +96,7 @@ class Settings:
             "sender_name": "DRAFTER_SENDER_NAME",
             "chroma_url": "DRAFTER_CHROMA_URL",
             "embeddings": "DRAFTER_EMBEDDINGS",
+            "database_url": "DRAFTER_DATABASE_URL",
         }
         for key, var in text.items():
             if env.get(var, "").strip():
@@ -98,12 +107,21 @@ class Settings:
             "context": "DRAFTER_CONTEXT",
             "max_retries": "DRAFTER_MAX_RETRIES",
             "attempts": "DRAFTER_ATTEMPTS",
+            "max_jobs_per_token": "DRAFTER_MAX_JOBS_PER_TOKEN",
         }.items():
             if env.get(var, "").strip():
                 values[key] = _int(var, env[var].strip())
-        for key, var in {"timeout": "DRAFTER_TIMEOUT", "temperature": "DRAFTER_TEMPERATURE"}.items():
+        for key, var in {
+            "timeout": "DRAFTER_TIMEOUT",
+            "temperature": "DRAFTER_TEMPERATURE",
+            "job_lease": "DRAFTER_JOB_LEASE",
+        }.items():
             if env.get(var, "").strip():
                 values[key] = _float(var, env[var].strip())
+        for key, var in {"api_tokens": "DRAFTER_API_TOKENS", "cors_origins": "DRAFTER_CORS_ORIGINS"}.items():
+            items = tuple(item.strip() for item in env.get(var, "").split(",") if item.strip())
+            if items:
+                values[key] = items
         if env.get("DRAFTER_DATA_DIR", "").strip():
             values["data_dir"] = Path(env["DRAFTER_DATA_DIR"].strip()).expanduser()
         if env.get("OPENAI_API_KEY", "").strip():
@@ -130,4 +148,5 @@ class Settings:
 
     def describe(self) -> dict[str, Any]:
         """Settings safe to show or log: the API key is never included."""
-        return {f.name: str(getattr(self, f.name)) for f in fields(self) if f.name != "api_key"}
+        secret = ("api_key", "api_tokens", "database_url")
+        return {f.name: str(getattr(self, f.name)) for f in fields(self) if f.name not in secret}

@@ -1,0 +1,1 @@
+"""The HTTP service (drafter serve): FastAPI routes over the library and the job store."""

@@ -1,0 +1,1 @@
+"""Alembic migrations (package data): run through `drafter.store.db.migrate`."""
