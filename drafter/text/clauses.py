@@ -1,0 +1,170 @@
+"""Cut notes into clauses: the units the note reader labels.
+
+Sentences come from pysbd. Inside a sentence, a clause ends where the notes change direction
+("... but honestly I'm hoping he'll refer me"), at an arrow or a spaced dash, at a semicolon,
+and around a parenthetical aside. Pasted blocks (a signature after "--", a quoted bio, contact
+details) stay whole: they are read as one clause. Pasted HTML is reduced to its text; hidden
+script and comment text becomes a clause of its own, so the reader can see it for what it is.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pysbd
+
+__all__ = ["Span", "plain_text", "split_clauses"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A clause: its text and character offsets in the plain text of the notes."""
+
+    text: str
+    start: int
+    end: int
+    block: bool = False  # a pasted block (signature, bio, quoted text) kept whole
+    line: int = 0  # which line of the notes it starts on
+
+
+_BULLET_RE = re.compile(r"\s*(?:[-*•·‣◦>+]+|\d{1,2}[.)]|[a-z][.)](?=\s))\s+")
+_CONTACT_RE = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+|\+?\d[\d ()./-]{7,}\d")
+_SIGNATURE_START_RE = re.compile(r"^\s*(--+|__+|sent from my\b.*|best regards,?|kind regards,?)\s*$", re.I)
+# Where a clause ends inside a sentence; the separator itself is left between clauses.
+_CUT_RE = re.compile(
+    r"\s*(?:->|→|=>|—|–)\s*"  # arrows and dashes
+    r"|\s+-{1,2}\s+"  # a spaced hyphen
+    r"|;\s+"
+    r"|,?\s+(?=(?:but|though|although|except|whereas)\s)"  # a turn: the word stays with what follows
+    r"|,\s+(?=(?:and|so)\s+(?:I|I'll|I'd|we|we'll|she|he|they|she'll|he'll)\b)"
+    r"|\s+(?=(?:and|so)\s+(?:I|I'll|I'd|I've|we|we'll|we've)\s+(?:said|promised|offered|agreed|told|"
+    r"mentioned|will|would|could|should|owe|might|want|need)\b)",
+    re.IGNORECASE,
+)
+_PAREN_RE = re.compile(r"\([^()]{2,300}\)|\[[^\[\]]{2,300}\]")
+_HIDDEN_RE = re.compile(r"(?is)<(script|style)\b.*?(?:</\1\s*>|$)|<!--.*?(?:-->|$)")
+_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def plain_text(notes: str) -> str:
+    """The notes as plain text: newlines normalised, pasted HTML reduced to its text.
+
+    Text hidden in scripts and comments is kept on a line of its own, so it can be read as what
+    it is (often an instruction aimed at a model), not lost and not mixed into a sentence.
+    """
+    text = notes.replace("\r\n", "\n").replace("\r", "\n")
+    if not re.search(r"</?[A-Za-z][^<>]{0,300}>|<!--", text):
+        return text
+
+    def hidden(match: re.Match[str]) -> str:
+        inner = re.sub(r"<[^>]+>|<!--|-->", " ", match.group(0))
+        return "\n" + " ".join(inner.split()) + "\n"
+
+    text = _HIDDEN_RE.sub(hidden, text)
+    text = re.sub(r"(?i)<br\s*/?>|</(p|div|li|tr|h\d)>", "\n", text)
+    text = re.sub(r"</?[A-Za-z][^<>]{0,300}>", " ", text)
+    return html.unescape(text)
+
+
+def _has_words(text: str) -> bool:
+    return bool(_WORD_RE.search(text))
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets without surrounding whitespace and trailing separators."""
+    while start < end and (text[start].isspace() or text[start] in ",;"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;"):
+        end -= 1
+    return start, end
+
+
+def _is_contact_line(line: str) -> bool:
+    words = len(_WORD_RE.findall(line))
+    return bool(_CONTACT_RE.search(line)) and words <= 12 or line.count("|") >= 2
+
+
+def _blocks(lines: list[tuple[int, str]]) -> list[tuple[int, int, bool, int]]:
+    """(start, end, is_block, line number) for each line or pasted block of lines."""
+    out: list[tuple[int, int, bool, int]] = []
+    i = 0
+    while i < len(lines):
+        offset, line = lines[i]
+        stripped = line.strip()
+        quoted = stripped.startswith(('"', "“", ">")) and len(stripped) > 60
+        if _SIGNATURE_START_RE.match(stripped) or _is_contact_line(stripped):
+            j = i + 1
+            while j < len(lines) and lines[j][1].strip() and (
+                _is_contact_line(lines[j][1].strip()) or len(_WORD_RE.findall(lines[j][1])) <= 8
+            ):
+                j += 1
+            end = lines[j - 1][0] + len(lines[j - 1][1])
+            out.append((offset, end, True, i))
+            i = j
+            continue
+        if quoted:
+            out.append((offset, offset + len(line), True, i))
+            i += 1
+            continue
+        out.append((offset, offset + len(line), False, i))
+        i += 1
+    return out
+
+
+def _cut_sentence(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Clause offsets inside one sentence: asides apart, then cuts at turns and arrows."""
+    pieces: list[tuple[int, int]] = []
+    cursor = start
+    for match in _PAREN_RE.finditer(text, start, end):
+        pieces.append((cursor, match.start()))
+        pieces.append((match.start(), match.end()))
+        cursor = match.end()
+    pieces.append((cursor, end))
+    out: list[tuple[int, int]] = []
+    for a, b in pieces:
+        if text[a:b].startswith(("(", "[")):
+            out.append((a, b))
+            continue
+        cursor = a
+        for cut in _CUT_RE.finditer(text, a, b):
+            left = text[cursor:cut.start()]
+            if len(_WORD_RE.findall(left)) >= 2:
+                out.append((cursor, cut.start()))
+                cursor = cut.end()
+        out.append((cursor, b))
+    return out
+
+
+def split_clauses(notes: str) -> list[Span]:
+    """The clauses of the notes, in order, as spans of `plain_text(notes)`."""
+    text = plain_text(notes)
+    lines: list[tuple[int, str]] = []
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append((offset, line))
+        offset += len(line) + 1
+    spans: list[Span] = []
+    for start, end, is_block, line_no in _blocks(lines):
+        if is_block:
+            s, e = _trimmed(text, start, end)
+            spans.append(Span(text[s:e], s, e, True, line_no))
+            continue
+        bullet = _BULLET_RE.match(text, start, end)
+        body_start = bullet.end() if bullet else start
+        line_text = text[body_start:end]
+        for sentence in _segmenter().segment(line_text):
+            s_start, s_end = body_start + sentence.start, body_start + sentence.end
+            for a, b in _cut_sentence(text, s_start, s_end):
+                a, b = _trimmed(text, a, b)
+                if b > a and _has_words(text[a:b]):
+                    spans.append(Span(text[a:b], a, b, False, line_no))
+    return spans

@@ -1,0 +1,116 @@
+"""Time phrases: find when a clause says something will happen, and the date it means.
+
+A phrase is found by its shape ("by the 30th", "next tues", "in November", "end of the month"),
+then dateparser turns it into a date relative to today, preferring the future. Vague phrases
+("after the holidays") get a conventional date. Dates past the horizon are ignored: a follow-up
+is about the next weeks, not next year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import dateparser
+
+from ..channels import KIND
+
+__all__ = ["HORIZON_DAYS", "default_when", "find_when"]
+
+HORIZON_DAYS = 75
+
+
+_DAYS = {
+    "mon": "Monday", "tue": "Tuesday", "tues": "Tuesday", "wed": "Wednesday", "weds": "Wednesday",
+    "thu": "Thursday", "thur": "Thursday", "thurs": "Thursday", "fri": "Friday", "sat": "Saturday",
+    "sun": "Sunday",
+}
+_DAY = r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?(?![a-z])\.?"
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_ORD = r"\d{1,2}(?:st|nd|rd|th)"
+_PHRASE_RE = re.compile(
+    r"\b(?:"
+    rf"(?:by|before|on|until|after|around) the {_ORD}"
+    rf"|(?:by|before|on|until|around|next|this|coming) {_DAY}(?: (?:or|and|/) {_DAY})?(?: (?:am|pm|morning|afternoon))?"
+    rf"|{_DAY} or {_DAY}(?: (?:am|pm|morning|afternoon))?"
+    rf"|(?:by|before|on|in|early|mid|late|end of|after) {_MONTH}(?: {_ORD}| \d{{1,2}}\b)?"
+    rf"|{_MONTH} {_ORD}|{_MONTH} \d{{1,2}}\b|{_ORD} of {_MONTH}|\d{{1,2}} {_MONTH}"
+    r"|tomorrow|this week(?:end)?|over the weekend|next week(?:end)?|end of (?:the |this |next )?(?:week|month)"
+    r"|(?:early |later |late )?next month|later this month|in a (?:week|fortnight|month)"
+    r"|in (?:a few|a couple of|two|three|four|\d+) (?:days|weeks)"
+    r"|after the holidays|in the new year|before the holidays|before christmas|after christmas"
+    r")\b",
+    re.IGNORECASE,
+)
+_VAGUE_DAYS = {"after the holidays": 35, "in the new year": 35, "before the holidays": 20,
+               "before christmas": 20, "after christmas": 30}
+
+
+def _expand_days(phrase: str) -> str:
+    def day(match: re.Match[str]) -> str:
+        word = match.group(0).rstrip(".").lower()
+        return _DAYS.get(word, word.capitalize() if word.endswith("day") else word)
+
+    return re.sub(r"\b" + _DAY, day, phrase, flags=re.IGNORECASE)
+
+
+def _resolve(phrase: str, today: dt.date) -> dt.date | None:
+    low = phrase.lower()
+    for vague, days in _VAGUE_DAYS.items():
+        if vague in low:
+            return today + dt.timedelta(days=days)
+    if "end of" in low and "month" in low:
+        base = today if "next" not in low else (today.replace(day=1) + dt.timedelta(days=32))
+        nxt = base.replace(day=28) + dt.timedelta(days=4)
+        last = nxt - dt.timedelta(days=nxt.day)
+        return last if last > today else last + dt.timedelta(days=30)
+    if "end of" in low and "week" in low:
+        friday = today + dt.timedelta(days=(4 - today.weekday()) % 7 or 7)
+        return friday + dt.timedelta(days=7 if "next" in low else 0)
+    if "later this month" in low:
+        return today + dt.timedelta(days=7)
+    text = re.sub(r"\b(by|before|on|until|around|coming|early|mid|late|in)\b", " ", low)
+    text = re.sub(r"\b(or|and|/)\b.*$", " ", text)  # "tues or thurs": the first one
+    text = re.sub(r"\b(am|pm|morning|afternoon|of)\b", " ", text)
+    text = re.sub(r"\bthe (\d)", r"\1", text)
+    text = _expand_days(" ".join(text.split())) or low
+    text = {"this weekend": "saturday", "over the weekend": "saturday", "next weekend": "saturday"}.get(
+        text, text
+    )
+    parsed = dateparser.parse(
+        text,
+        languages=["en"],
+        settings={
+            "PREFER_DATES_FROM": "future",
+            "RELATIVE_BASE": dt.datetime.combine(today, dt.time(9)),
+            "PREFER_DAY_OF_MONTH": "first",
+        },
+    )
+    if parsed is None:
+        return None
+    day = parsed.date()
+    if day.year > today.year and (day.month, day.year) != (1, today.year + 1) and day.month == today.month:
+        day = today + dt.timedelta(days=5)  # "in November" said in November: later this month
+    if "after" in low:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def find_when(text: str, today: dt.date) -> tuple[str, dt.date] | None:
+    """The first time phrase in the text that means a date within the horizon, as (phrase, date)."""
+    horizon = today + dt.timedelta(days=HORIZON_DAYS)
+    for match in _PHRASE_RE.finditer(text):
+        phrase = _expand_days(match.group(0))
+        day = _resolve(phrase, today)
+        if day is not None and today < day <= horizon:
+            return phrase, day
+    return None
+
+
+def default_when(kind: str, today: dt.date) -> tuple[str, dt.date]:
+    """The kind's conventional rough time, for a step whose clause names none."""
+    spec = KIND.get(kind, KIND["keep_in_touch"])
+    return spec.when, today + dt.timedelta(days=spec.days)

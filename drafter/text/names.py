@@ -1,0 +1,73 @@
+"""The contact's name: how to greet them, and how the notes may refer to them.
+
+Parsing is nameparser's (titles, particles such as "van der", suffixes, "Last, First"). What
+the notes say about the name wins: "goes by Liz", "call me Sasha", "family name first".
+"""
+
+from __future__ import annotations
+
+import re
+
+from nameparser import HumanName
+
+__all__ = ["greeting_name", "name_forms"]
+
+# A cue in the notes for the name the contact uses; group 1 is the name.
+_CUE_RE = re.compile(
+    r"\b(?:goes by|go by|prefers?(?: to be called)?|call(?:s)? (?:her|him|them|me)|known as|"
+    r"nickname(?: is)?|everyone calls (?:her|him|them))\s+[\"'“‘]?([A-Z][\w'’-]{1,20})",
+)
+_FAMILY_FIRST_RE = re.compile(r"(?i)\b(family|sur)[ -]?name (comes )?first\b")
+_ACADEMIC = {"dr", "prof", "professor", "doctor", "rev", "reverend", "judge", "sen", "senator", "rep"}
+
+
+def _tidy(name: str) -> str:
+    name = name.strip(" \"'“”‘’.,")
+    if name.islower() or name.isupper():
+        name = " ".join(part[:1].upper() + part[1:].lower() for part in name.split())
+    return name
+
+
+def _title(parsed: HumanName) -> str:
+    first = parsed.title.split()[0] if parsed.title else ""
+    key = first.lower().rstrip(".")
+    if key not in _ACADEMIC:
+        return ""
+    return {"professor": "Prof.", "doctor": "Dr."}.get(key, first if first.endswith(".") else first + ".")
+
+
+def greeting_name(full_name: str, notes: str = "") -> str:
+    """How to greet the contact: a name the notes say they use, else title + family name, else given name."""
+    cue = _CUE_RE.search(notes)
+    if cue:
+        return _tidy(cue.group(1))
+    name = full_name.strip()
+    if "@" in name:
+        name = re.split(r"[._+-]", name.split("@", 1)[0])[0]
+    parsed = HumanName(name)
+    if parsed.nickname:
+        return _tidy(parsed.nickname.split()[0])
+    tokens = [t for t in (parsed.first, parsed.middle, parsed.last) if t]
+    family_first = bool(_FAMILY_FIRST_RE.search(notes))
+    title = _title(parsed)
+    if title:
+        if family_first and parsed.first:
+            return f"{title} {_tidy(parsed.first)}"
+        # A title goes with the whole family name: "Dr. García López", "Prof. van der Berg".
+        middle = parsed.middle if len(parsed.middle.rstrip(".")) > 1 else ""  # not an initial
+        family = " ".join(t for t in (middle, parsed.last) if t)
+        if family:
+            return f"{title} {family}"
+    if not tokens:
+        return _tidy(full_name)
+    if family_first and parsed.last:
+        return _tidy(parsed.last)
+    return _tidy(parsed.first or tokens[0])
+
+
+def name_forms(full_name: str, notes: str = "") -> set[str]:
+    """Every word of the contact's name and greeting: words a draft may use without the notes."""
+    parsed = HumanName(full_name)
+    words = {w for part in (parsed.first, parsed.middle, parsed.last, parsed.nickname) for w in part.split()}
+    words |= set(greeting_name(full_name, notes).replace(".", "").split())
+    return {w.strip(".,") for w in words if w.strip(".,")}
