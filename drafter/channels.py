@@ -1,0 +1,74 @@
+"""Everything about a channel and a next-step kind, in one place.
+
+A channel (email, LinkedIn, text) sets the length of the message, whether it has a subject,
+how much of the conversation it recalls and how many output tokens the writer gets. A kind of
+next step (ask, offer, joint venture, keep in touch) has a label, the reason it fits, its
+default "when", and the roles of note clauses that call for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["CHANNEL", "KIND", "KIND_OF_ROLE", "ROLE_PRIORITY", "ChannelSpec", "KindSpec"]
+
+
+@dataclass(frozen=True)
+class ChannelSpec:
+    name: str
+    label: str
+    max_chars: int | None  # the whole message, for short channels
+    words: tuple[int, int] | None  # the whole message, for email
+    subject: bool
+    recall: str  # how long the recall is, in the writer's words
+    recall_sentences: int
+    max_details: int
+    max_tokens: int
+    signoff: str
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    name: str
+    label: str
+    why: str
+    when: str  # the default rough time
+    days: int  # ... and how far ahead it is
+    instruction: str  # what the next-step sentence does, for the writer
+
+
+CHANNEL: dict[str, ChannelSpec] = {
+    "email": ChannelSpec("email", "Email", None, (35, 180), True, "at most 2 sentences", 2, 3, 220, "Best,"),
+    "linkedin": ChannelSpec("linkedin", "LinkedIn note", 300, None, False, "1 sentence", 1, 2, 140, ""),
+    "text": ChannelSpec("text", "Text message", 320, None, False, "1 sentence", 1, 2, 140, ""),
+}
+SUBJECT_MAX = 80
+
+KIND: dict[str, KindSpec] = {
+    "offer": KindSpec(
+        "offer", "Offer something",
+        "You said you would, or they asked: following through is the most relevant next step.",
+        "in the next few days", 3,
+        "say you will do the thing from the notes for them (a simple, relevant offer)",
+    ),
+    "ask": KindSpec(
+        "ask", "Ask for something small", "A small favour tied to what you talked about.",
+        "next week", 7,
+        "ask them for the small thing from the notes, politely, as a question",
+    ),
+    "joint_venture": KindSpec(
+        "joint_venture", "Continue the conversation (joint venture)",
+        "You both want to keep this conversation going.",
+        "in the next couple of weeks", 14,
+        "propose to continue what you agreed or began together",
+    ),
+    "keep_in_touch": KindSpec(
+        "keep_in_touch", "Keep the door open", "No natural ask or offer yet: keep the door open.",
+        "in the next few weeks", 21,
+        "keep the door open: ask if you may reach out, with the rough time",
+    ),
+}
+
+# Which clause roles call for which kind of next step, and which comes first when several do.
+KIND_OF_ROLE: dict[str, str] = {"promise": "offer", "request": "offer", "plan": "joint_venture", "ask": "ask"}
+ROLE_PRIORITY: tuple[str, ...] = ("promise", "request", "plan", "ask")
