@@ -90,7 +90,7 @@ def run_bench(
     scenarios: Path = SCENARIOS,
     cold: bool = True,
 ) -> dict[str, Any]:
-    from .batch import run_batch
+    from .batch import batch_file as run_batch
     from .pipeline import Drafter
     from .retrieval import get_index, situation_query
 

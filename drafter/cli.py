@@ -122,7 +122,7 @@ def batch(
     max_rows: int,
 ) -> None:
     """Draft a follow-up for every row of a CSV or JSONL file."""
-    from .batch import run_batch
+    from .batch import batch_file as run_batch
     from .pipeline import Drafter
 
     settings = _settings()

@@ -16,7 +16,7 @@ import pytest
 from pydantic import BaseModel
 
 from drafter import batch
-from drafter.batch import csv_safe, read_requests, read_rows, run_batch, write_rows
+from drafter.batch import batch_file, csv_safe, read_requests, read_rows, write_rows
 from drafter.errors import BackendError, ConfigError, InputError, RowError
 from drafter.models import OUTPUT_FIELDS, BatchRow, Draft, DraftRequest
 
@@ -122,7 +122,7 @@ def test_whole_file_problems_raise_input_error_and_write_nothing(
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(InputError, match=expected) as info:
-        run_batch(path, tmp_path / "out.jsonl", drafter=FakeDrafter())
+        batch_file(path, tmp_path / "out.jsonl", drafter=FakeDrafter())
     assert "\n" not in str(info.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
@@ -141,11 +141,11 @@ def test_csv_quote_errors_name_the_line(tmp_path: Path) -> None:
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="No such file"):
-        run_batch(tmp_path / "nope.csv", drafter=FakeDrafter())
+        batch_file(tmp_path / "nope.csv", drafter=FakeDrafter())
     folder = tmp_path / "dir.csv"
     folder.mkdir()
     with pytest.raises(InputError, match="is a folder"):
-        run_batch(folder, tmp_path / "o.jsonl", drafter=FakeDrafter())
+        batch_file(folder, tmp_path / "o.jsonl", drafter=FakeDrafter())
 
 
 def test_file_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -153,18 +153,18 @@ def test_file_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     write_csv(path, [{"name": "A", "notes": "x" * 5000}] * 1100)  # ~5.5 MB
     assert path.stat().st_size > 5 * 1024 * 1024
     with pytest.raises(InputError, match=r"big.csv is 5\.\d MB; the limit is 5 MB: split"):
-        run_batch(path, drafter=FakeDrafter())
+        batch_file(path, drafter=FakeDrafter())
     assert not (tmp_path / "big-drafts.jsonl").exists()
 
 
 def test_too_many_rows_names_count_and_limit(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "many.csv", people(12))
     with pytest.raises(InputError, match=r"has 12 rows; the limit is 10: .*--max-rows 12"):
-        run_batch(path, drafter=FakeDrafter(), max_rows=10)
+        batch_file(path, drafter=FakeDrafter(), max_rows=10)
     assert not (tmp_path / "many-drafts.jsonl").exists()
     assert len(read_rows(path, max_rows=12)) == 12
     with pytest.raises(InputError, match="the limit is 1,000"):
-        run_batch(write_csv(tmp_path / "more.csv", people(1001)), drafter=FakeDrafter())
+        batch_file(write_csv(tmp_path / "more.csv", people(1001)), drafter=FakeDrafter())
 
 
 @pytest.mark.parametrize(
@@ -182,7 +182,7 @@ def test_bad_invocation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kwargs:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "in.jsonl").write_text('{"name": "A", "notes": "B"}\n', encoding="utf-8")
     with pytest.raises(InputError, match=expected):
-        run_batch("in.jsonl", drafter=FakeDrafter(), **kwargs)
+        batch_file("in.jsonl", drafter=FakeDrafter(), **kwargs)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
 
 
@@ -225,7 +225,7 @@ def test_windows_1252_is_read_with_a_warning_on_every_row(tmp_path: Path) -> Non
     assert row.request.contact.name == "Zoé Müller"
     assert row.request.notes == "Café chat about naïve Bayes – she wants the notebook"
     assert row.warnings == ["input was not UTF-8; read as Windows-1252"]
-    summary = run_batch(FIXTURES / "windows-1252.csv", tmp_path / "o.jsonl", drafter=FakeDrafter())
+    summary = batch_file(FIXTURES / "windows-1252.csv", tmp_path / "o.jsonl", drafter=FakeDrafter())
     assert summary.ok == 1
     assert read_jsonl(tmp_path / "o.jsonl")[0]["warnings"] == ["input was not UTF-8; read as Windows-1252"]
 
@@ -287,7 +287,7 @@ def test_row_problems_become_row_errors_and_the_rest_run(
     good = {"name": "Bo", "notes": "Talked about kites", "channel": "", "next_step_hint": ""}
     path = write_csv(tmp_path / "in.csv", [good, {**dict.fromkeys(header, ""), **row}, good], header)
     drafter = FakeDrafter()
-    summary = run_batch(path, drafter=drafter)
+    summary = batch_file(path, drafter=drafter)
     out = read_jsonl(tmp_path / "in-drafts.jsonl")
     assert [r["status"] for r in out] == ["ok", "error", "ok"]
     assert expected in out[1]["error"]
@@ -298,7 +298,7 @@ def test_row_problems_become_row_errors_and_the_rest_run(
 
 def test_notes_of_exactly_the_limit_are_drafted(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "in.csv", [{"name": "Ana", "notes": "x" * 6000}])
-    assert run_batch(path, drafter=FakeDrafter()).exit_code == 0
+    assert batch_file(path, drafter=FakeDrafter()).exit_code == 0
 
 
 def test_blank_rows_are_skipped_and_extra_cells_warned(tmp_path: Path) -> None:
@@ -320,8 +320,8 @@ def test_sender_comes_from_the_row_then_from_then_settings(tmp_path: Path) -> No
     )
     drafter = FakeDrafter()
     drafter.settings = type("S", (), {"sender_name": "Env Sender"})()  # type: ignore[attr-defined]
-    run_batch(path, drafter=drafter, sender="From Flag")
-    run_batch(path, drafter=drafter)
+    batch_file(path, drafter=drafter, sender="From Flag")
+    batch_file(path, drafter=drafter)
     assert [r.sender for r in drafter.requests] == ["Row Sender", "From Flag", "Row Sender", "Env Sender"]
 
 
@@ -329,7 +329,7 @@ def test_duplicate_rows_are_each_drafted_once_with_a_warning(tmp_path: Path) -> 
     rows = [people(1)[0], people(2)[1], people(1)[0], people(1)[0]]
     path = write_csv(tmp_path / "in.csv", rows)
     drafter = FakeDrafter()
-    run_batch(path, drafter=drafter)
+    batch_file(path, drafter=drafter)
     out = read_jsonl(tmp_path / "in-drafts.jsonl")
     assert [r["row"] for r in out] == [1, 2, 3, 4]
     assert sorted(drafter.names) == ["Person 1", "Person 1", "Person 1", "Person 2"]
@@ -340,7 +340,7 @@ def test_duplicate_rows_are_each_drafted_once_with_a_warning(tmp_path: Path) -> 
 
 
 def test_jsonl_output_has_exactly_the_contract_fields(tmp_path: Path) -> None:
-    summary = run_batch(FIXTURES / "events.csv", tmp_path / "out.jsonl", drafter=FakeDrafter(), sender="Sam")
+    summary = batch_file(FIXTURES / "events.csv", tmp_path / "out.jsonl", drafter=FakeDrafter(), sender="Sam")
     out = read_jsonl(tmp_path / "out.jsonl")
     assert [tuple(r) for r in out] == [OUTPUT_FIELDS] * 3
     ana, ben, chloe = out
@@ -367,7 +367,7 @@ def test_csv_output_joins_lists_and_neutralises_formulas(tmp_path: Path) -> None
     path = write_csv(
         tmp_path / "in.csv", [{"name": "-Mallory", "notes": "hi"}, {"name": "Ana", "notes": "hi"}]
     )
-    run_batch(path, tmp_path / "out.csv", drafter=FakeDrafter({"-Mallory": formula}))
+    batch_file(path, tmp_path / "out.csv", drafter=FakeDrafter({"-Mallory": formula}))
     text = (tmp_path / "out.csv").read_text(encoding="utf-8")
     assert not text.startswith("\ufeff")
     rows = read_csv(tmp_path / "out.csv")
@@ -424,8 +424,8 @@ def test_without_resume_an_existing_output_is_overwritten(tmp_path: Path) -> Non
     out = tmp_path / "in-drafts.jsonl"
     out.write_text("not ours\n", encoding="utf-8")
     drafter = FakeDrafter()
-    run_batch(path, drafter=drafter)
-    run_batch(path, drafter=drafter)
+    batch_file(path, drafter=drafter)
+    batch_file(path, drafter=drafter)
     assert len(drafter.requests) == 4
     assert [r["row"] for r in read_jsonl(out)] == [1, 2]
 
@@ -449,7 +449,7 @@ def test_drafter_errors_become_row_errors(tmp_path: Path, caplog: pytest.LogCapt
     }
     path = write_csv(tmp_path / "in.csv", [{**p, "email": "p@x.org"} for p in people(5)])
     caplog.set_level(logging.DEBUG, logger="drafter")
-    summary = run_batch(path, drafter=FakeDrafter(actions))
+    summary = batch_file(path, drafter=FakeDrafter(actions))
     out = read_jsonl(tmp_path / "in-drafts.jsonl")
     assert [r["status"] for r in out] == ["ok", "error", "error", "error", "ok"]
     assert out[1]["error"] == "The model did not answer in time: try again, or raise DRAFTER_TIMEOUT."
@@ -473,7 +473,7 @@ def test_drafter_errors_become_row_errors(tmp_path: Path, caplog: pytest.LogCapt
 def test_a_misconfigured_backend_stops_the_batch_early(tmp_path: Path) -> None:
     error = ConfigError("No API key for backend 'openai': set OPENAI_API_KEY.")
     drafter = FakeDrafter({f"Person {i}": error for i in range(1, 11)})
-    summary = run_batch(write_csv(tmp_path / "in.csv", people(10)), drafter=drafter)
+    summary = batch_file(write_csv(tmp_path / "in.csv", people(10)), drafter=drafter)
     out = read_jsonl(tmp_path / "in-drafts.jsonl")
     assert len(drafter.requests) == 1
     assert out[0]["error"] == "No API key for backend 'openai': set OPENAI_API_KEY."
@@ -485,7 +485,7 @@ def test_five_backend_failures_in_a_row_skip_the_rest(tmp_path: Path) -> None:
     down = BackendError("Could not reach the model server.")
     actions = {"Person 1": down, **{f"Person {i}": down for i in range(3, 20)}}
     drafter = FakeDrafter(actions)
-    run_batch(write_csv(tmp_path / "in.csv", people(20)), drafter=drafter)
+    batch_file(write_csv(tmp_path / "in.csv", people(20)), drafter=drafter)
     out = read_jsonl(tmp_path / "in-drafts.jsonl")
     assert len(drafter.requests) == 7  # 1 fails, 2 succeeds, 3..7 fail: five in a row
     assert out[1]["status"] == "ok"
@@ -498,7 +498,7 @@ def test_five_backend_failures_in_a_row_skip_the_rest(tmp_path: Path) -> None:
 def test_progress_reports_every_row(tmp_path: Path) -> None:
     calls: list[tuple[int, int, int, str]] = []
     path = write_csv(tmp_path / "in.csv", [*people(3), {"name": "X", "notes": ""}])
-    run_batch(path, drafter=FakeDrafter(), progress=lambda d, t, r: calls.append((d, t, r.row, r.status)))
+    batch_file(path, drafter=FakeDrafter(), progress=lambda d, t, r: calls.append((d, t, r.row, r.status)))
     assert [c[:2] for c in calls] == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert sorted(c[2] for c in calls) == [1, 2, 3, 4]
     assert (4, "error") in [(c[2], c[3]) for c in calls]
@@ -520,7 +520,7 @@ def test_concurrency_keeps_order_and_every_row_once(tmp_path: Path, suffix: str)
 
     drafter = FakeDrafter(delay=lambda: rng.uniform(0, 0.02))
     path = write_csv(tmp_path / "in.csv", people(40))
-    summary = run_batch(path, output, drafter=drafter, concurrency=4, progress=progress)
+    summary = batch_file(path, output, drafter=drafter, concurrency=4, progress=progress)
     rows = read_jsonl(output) if suffix == ".jsonl" else read_csv(output)
     assert [int(r["row"]) for r in rows] == list(range(1, 41))
     assert [r["name"] for r in rows] == [f"Person {i}" for i in range(1, 41)]
@@ -545,7 +545,7 @@ def test_concurrency_runs_rows_in_parallel(tmp_path: Path) -> None:
         return make_draft(request)
 
     drafter = FakeDrafter({f"Person {i}": slow for i in range(1, 9)})
-    run_batch(write_csv(tmp_path / "in.csv", people(8)), drafter=drafter, concurrency=4)
+    batch_file(write_csv(tmp_path / "in.csv", people(8)), drafter=drafter, concurrency=4)
     assert peak == 4
 
 
@@ -585,7 +585,7 @@ def test_pipeline_batch_with_the_fake_model(tmp_path: Path, fake_model: Any) -> 
     fake_model.default = reply
     drafter = Drafter(Settings.from_env(sender_name="Sam"), index=NoGuidance())
     output = tmp_path / "out.csv"
-    summary = run_batch(FIXTURES / "events.csv", output, drafter=drafter, concurrency=2)
+    summary = batch_file(FIXTURES / "events.csv", output, drafter=drafter, concurrency=2)
     rows = read_csv(output)
     assert [r["status"] for r in rows] == ["ok", "error", "ok"]
     ana = rows[0]
@@ -650,7 +650,7 @@ def test_rows_in_the_same_situation_are_drafted_together_in_input_order(tmp_path
             for i, c in enumerate(channels, 1)]
     source = write_csv(tmp_path / "in.csv", rows)
     drafter = SituationDrafter()
-    run_batch(source, tmp_path / "out.jsonl", drafter=drafter)
+    batch_file(source, tmp_path / "out.jsonl", drafter=drafter)
     assert [r.channel for r in drafter.requests] == sorted(channels)
     out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert [r["name"] for r in out] == [f"Person {i}" for i in range(1, 7)]

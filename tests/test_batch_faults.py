@@ -39,8 +39,9 @@ from test_batch import (
     write_csv,
 )
 
-from drafter import llm, tabular
-from drafter.batch import run_batch
+from drafter import llm
+from drafter.batch import batch_file, read_output, write_rows
+from drafter.batch import output as batch_output
 from drafter.config import Settings
 from drafter.errors import BackendError
 from drafter.models import BatchRow, DraftRequest
@@ -168,7 +169,7 @@ def test_a_batch_with_a_malformed_body_still_finishes(tmp_path: Path, allow_loop
             return make_draft(request)
 
     with StubServer([ok(REPLY), malformed(), status(500), status(500), status(500)], ok(REPLY)) as stub:
-        summary = run_batch(write_csv(tmp_path / "in.csv", people(4)), drafter=StubDrafter(stub.url))
+        summary = batch_file(write_csv(tmp_path / "in.csv", people(4)), drafter=StubDrafter(stub.url))
     out = read_jsonl(tmp_path / "in-drafts.jsonl")
     assert [r["status"] for r in out] == ["ok", "error", "error", "ok"]
     # A body that is not JSON fails that row alone, with a message that says what happened.
@@ -195,7 +196,7 @@ def test_pipeline_batch_over_http(tmp_path: Path, allow_loopback: None) -> None:
             sender_name="Sam",
         )
         drafter = Drafter(settings, index=NoGuidance())
-        summary = run_batch(FIXTURES / "events.csv", tmp_path / "out.jsonl", drafter=drafter, concurrency=3)
+        summary = batch_file(FIXTURES / "events.csv", tmp_path / "out.jsonl", drafter=drafter, concurrency=3)
     rows = read_jsonl(tmp_path / "out.jsonl")
     assert [r["status"] for r in rows] == ["ok", "error", "ok"]
     assert rows[1]["error"] == "The model server failed (HTTP 500): try again later."
@@ -221,7 +222,7 @@ def test_interrupted_run_resumes_without_redoing_rows(
     output = tmp_path / f"out{suffix}"
     journal = tmp_path / f"out{suffix}.partial.jsonl"
     with pytest.raises(type(interrupt)):
-        run_batch(path, output, drafter=stop_at("Person 6", interrupt))
+        batch_file(path, output, drafter=stop_at("Person 6", interrupt))
     # What a killed run leaves: a journal of whole lines, and for JSONL the rows so far.
     assert [json.loads(line)["row"] for line in journal.read_text().splitlines()] == [1, 2, 3, 4, 5]
     if suffix == ".jsonl":
@@ -231,7 +232,7 @@ def test_interrupted_run_resumes_without_redoing_rows(
 
     drafter = FakeDrafter()
     calls: list[int] = []
-    summary = run_batch(path, output, drafter=drafter, resume=True, progress=lambda d, t, r: calls.append(d))
+    summary = batch_file(path, output, drafter=drafter, resume=True, progress=lambda d, t, r: calls.append(d))
     assert drafter.names == [f"Person {i}" for i in range(6, 11)]
     assert calls == [6, 7, 8, 9, 10]
     rows = read_jsonl(output) if suffix == ".jsonl" else read_csv(output)
@@ -245,11 +246,11 @@ def test_interrupt_with_concurrency_then_resume(tmp_path: Path) -> None:
     output = tmp_path / "out.jsonl"
     first = FakeDrafter({"Person 12": KeyboardInterrupt()}, delay=lambda: 0.01)
     with pytest.raises(KeyboardInterrupt):
-        run_batch(path, output, drafter=first, concurrency=4)
+        batch_file(path, output, drafter=first, concurrency=4)
     done_before = {r["row"] for r in read_jsonl(output)}
     assert done_before and 12 not in done_before and len(done_before) < 30
     second = FakeDrafter()
-    run_batch(path, output, drafter=second, concurrency=4, resume=True)
+    batch_file(path, output, drafter=second, concurrency=4, resume=True)
     redone = {int(name.split()[1]) for name in second.names}
     assert redone == set(range(1, 31)) - done_before
     assert [r["row"] for r in read_jsonl(output)] == list(range(1, 31))
@@ -259,35 +260,35 @@ def test_resume_redoes_failed_and_edited_rows_only(tmp_path: Path) -> None:
     rows = people(5)
     path = write_csv(tmp_path / "in.csv", rows)
     output = tmp_path / "in-drafts.csv"
-    run_batch(path, output, drafter=FakeDrafter({"Person 2": BackendError("down")}))
+    batch_file(path, output, drafter=FakeDrafter({"Person 2": BackendError("down")}))
     rows[3]["notes"] = "Edited: we talked about kites."
     rows.append({"name": "Person 6", "notes": "New row."})
     write_csv(path, rows)
     drafter = FakeDrafter()
-    summary = run_batch(path, output, drafter=drafter, resume=True)
+    summary = batch_file(path, output, drafter=drafter, resume=True)
     assert drafter.names == ["Person 2", "Person 4", "Person 6"]
     assert [r["status"] for r in read_csv(output)] == ["ok"] * 6
     assert (summary.resumed, summary.exit_code) == (3, 0)
     # A third resume has nothing left to do.
     again = FakeDrafter()
-    run_batch(path, output, drafter=again, resume=True)
+    batch_file(path, output, drafter=again, resume=True)
     assert again.names == []
 
 
 def test_resume_with_another_sender_redoes_rows(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "in.csv", people(2))
-    run_batch(path, drafter=FakeDrafter(), sender="Sam")
+    batch_file(path, drafter=FakeDrafter(), sender="Sam")
     drafter = FakeDrafter()
-    run_batch(path, drafter=drafter, sender="Alex", resume=True)
+    batch_file(path, drafter=drafter, sender="Alex", resume=True)
     assert len(drafter.names) == 2
 
 
 def test_resume_without_the_hash_file_redoes_everything(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "in.csv", people(3))
-    run_batch(path, drafter=FakeDrafter())
+    batch_file(path, drafter=FakeDrafter())
     (tmp_path / "in-drafts.jsonl.resume.json").unlink()
     drafter = FakeDrafter()
-    run_batch(path, drafter=drafter, resume=True)
+    batch_file(path, drafter=drafter, resume=True)
     assert len(drafter.names) == 3
 
 
@@ -295,12 +296,12 @@ def test_resume_tolerates_a_torn_last_line(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "in.csv", people(4))
     output = tmp_path / "out.jsonl"
     with pytest.raises(KeyboardInterrupt):
-        run_batch(path, output, drafter=stop_at("Person 4", KeyboardInterrupt()))
+        batch_file(path, output, drafter=stop_at("Person 4", KeyboardInterrupt()))
     journal = tmp_path / "out.jsonl.partial.jsonl"
     lines = journal.read_text().splitlines(keepends=True)
     journal.write_text("".join(lines[:2]) + lines[2][:40])  # row 3 torn mid-write
     drafter = FakeDrafter()
-    run_batch(path, output, drafter=drafter, resume=True)
+    batch_file(path, output, drafter=drafter, resume=True)
     assert drafter.names == ["Person 3", "Person 4"]
     assert [r["row"] for r in read_jsonl(output)] == [1, 2, 3, 4]
 
@@ -310,15 +311,15 @@ def test_a_failed_final_write_leaves_the_old_file_whole(
 ) -> None:
     path = write_csv(tmp_path / "in.csv", people(3))
     output = tmp_path / "out.csv"
-    run_batch(path, output, drafter=FakeDrafter())
+    batch_file(path, output, drafter=FakeDrafter())
     before = output.read_bytes()
 
     def disk_full(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(tabular.os, "fsync", disk_full)
+    monkeypatch.setattr(batch_output.os, "fsync", disk_full)
     with pytest.raises(OSError, match="No space"):
-        run_batch(path, output, drafter=FakeDrafter())
+        batch_file(path, output, drafter=FakeDrafter())
     assert output.read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
@@ -327,9 +328,9 @@ KILLED_RUN = textwrap.dedent(
     """
     import sys, time
     sys.path.insert(0, sys.argv[3])
-    from drafter.batch import run_batch
+    from drafter.batch import batch_file
     from test_batch import FakeDrafter
-    run_batch(sys.argv[1], sys.argv[2], drafter=FakeDrafter(delay=lambda: 0.15), concurrency=2)
+    batch_file(sys.argv[1], sys.argv[2], drafter=FakeDrafter(delay=lambda: 0.15), concurrency=2)
     """
 )
 
@@ -369,7 +370,7 @@ def test_kill_9_mid_run_then_resume(tmp_path: Path, suffix: str) -> None:
     assert 6 <= len(kept) < 40
 
     drafter = FakeDrafter()
-    summary = run_batch(path, output, drafter=drafter, resume=True)
+    summary = batch_file(path, output, drafter=drafter, resume=True)
     assert sorted(int(n.split()[1]) for n in drafter.names) == sorted(set(range(1, 41)) - kept)
     rows = read_jsonl(output) if suffix == ".jsonl" else read_csv(output)
     assert [int(r["row"]) for r in rows] == list(range(1, 41))
@@ -386,8 +387,8 @@ def test_batch_rows_round_trip_through_csv(tmp_path: Path) -> None:
         ),
         BatchRow(row=2, name="'=Quoted", status="error", error="x, y", seconds=1.5),
     ]
-    path = tabular.write_rows(rows, tmp_path / "rows.csv")
-    assert list(tabular.read_output(path).values()) == rows
+    path = write_rows(rows, tmp_path / "rows.csv")
+    assert list(read_output(path).values()) == rows
 
 
 def test_a_fresh_run_over_a_cut_short_one_starts_over_and_says_so(
@@ -395,9 +396,9 @@ def test_a_fresh_run_over_a_cut_short_one_starts_over_and_says_so(
 ) -> None:
     path = write_csv(tmp_path / "in.csv", people(3))
     with pytest.raises(KeyboardInterrupt):
-        run_batch(path, drafter=stop_at("Person 3", KeyboardInterrupt()))
+        batch_file(path, drafter=stop_at("Person 3", KeyboardInterrupt()))
     drafter = FakeDrafter({"Person 2": BackendError("down")}, delay=lambda: 0.05)
-    run_batch(path, drafter=drafter)
+    batch_file(path, drafter=drafter)
     assert len(drafter.names) == 3
     assert "an earlier run into in-drafts.jsonl was cut short; starting over" in caplog.text
     failed = read_jsonl(tmp_path / "in-drafts.jsonl")[1]

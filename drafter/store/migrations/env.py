@@ -9,7 +9,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from drafter.store import jobs  # noqa: F401 - registers the tables on Base.metadata
+from drafter.store import job_tables  # noqa: F401 - registers the tables on Base.metadata
 from drafter.store.db import Base
 
 target_metadata = Base.metadata
