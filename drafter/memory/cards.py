@@ -29,7 +29,13 @@ Source = Path | str | bytes | BinaryIO
 VCardVersion = Literal["3.0", "4.0"]
 
 LINKEDIN_COLUMNS: tuple[str, ...] = (
-    "First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"
+    "First Name",
+    "Last Name",
+    "URL",
+    "Email Address",
+    "Company",
+    "Position",
+    "Connected On",
 )
 _LINKEDIN_REQUIRED = ("First Name", "Last Name")
 _MAX_BYTES = 20 * 1024 * 1024  # a LinkedIn export of 30,000 connections is about 3 MB
@@ -296,4 +302,3 @@ def write_vcards(people: Iterable[PersonCard], version: VCardVersion = "3.0") ->
             card.add("categories").value = [_one_line(tag) for tag in person.tags]
         out.append(card.serialize())
     return "".join(out)
-

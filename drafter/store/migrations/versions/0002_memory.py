@@ -67,7 +67,10 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         _person(),
         sa.Column(
-            "conversation_id", sa.Integer, sa.ForeignKey("conversations.id", ondelete="SET NULL"), nullable=True
+            "conversation_id",
+            sa.Integer,
+            sa.ForeignKey("conversations.id", ondelete="SET NULL"),
+            nullable=True,
         ),
         sa.Column("parent_id", sa.Integer, sa.ForeignKey("drafts.id", ondelete="SET NULL"), nullable=True),
         sa.Column("kind", sa.String(16), nullable=False),
@@ -96,7 +99,10 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         _person(),
         sa.Column(
-            "conversation_id", sa.Integer, sa.ForeignKey("conversations.id", ondelete="SET NULL"), nullable=True
+            "conversation_id",
+            sa.Integer,
+            sa.ForeignKey("conversations.id", ondelete="SET NULL"),
+            nullable=True,
         ),
         sa.Column("draft_id", sa.Integer, sa.ForeignKey("drafts.id", ondelete="SET NULL"), nullable=True),
         sa.Column(
