@@ -41,7 +41,7 @@ from .runner import (
     order_rows,
     run_batch,
 )
-from .tables import CP1252_WARNING, MAX_BYTES
+from .tables import CP1252_WARNING, MAX_BYTES, LimitError
 
 __all__ = [
     "COLUMNS",
@@ -56,6 +56,7 @@ __all__ = [
     "ClaimingJournal",
     "FileJournal",
     "InputRow",
+    "LimitError",
     "Journal",
     "MemoryJournal",
     "Problem",

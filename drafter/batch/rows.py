@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from ..errors import InputError, RowError
 from ..models import CHANNELS, NEXT_STEP_TYPES, BatchRow, Contact, DraftRequest
-from .tables import RawRow, Source, normalize_key, parse_table, read_source, record_row
+from .tables import LimitError, RawRow, Source, normalize_key, parse_table, read_source, record_row
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ def _check_rows(
                 f"{label} has no {required!r} column (found: {found}): add a column named {required}."
             )
     if len(raw_rows) > max_rows:
-        raise InputError(
+        raise LimitError(
             f"{label} has {len(raw_rows):,} rows; the limit is {max_rows:,}: split the file, "
             f"or raise the limit with --max-rows {len(raw_rows)}."
         )

@@ -30,6 +30,10 @@ if csv.field_size_limit() < MAX_BYTES + 1:
     csv.field_size_limit(min(sys.maxsize, MAX_BYTES + 1))
 
 
+class LimitError(InputError):
+    """The input is over a size or row-count limit (the service answers 413)."""
+
+
 @dataclass
 class RawRow:
     """One input row before validation: normalised column -> text."""
@@ -81,7 +85,7 @@ def read_source(source: Source, name: str = "") -> tuple[bytes, str]:
 def _check_size(size: int, name: str) -> None:
     if size > MAX_BYTES:
         shown = f"{size / 1024 / 1024:.1f} MB" if size != MAX_BYTES + 1 else "over 5 MB"
-        raise InputError(
+        raise LimitError(
             f"{name} is {shown}; the limit is {MAX_BYTES // 1024 // 1024} MB: split it into smaller files."
         )
 

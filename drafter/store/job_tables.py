@@ -73,6 +73,17 @@ class NewRow:
     cells: dict[str, str]
     digest: str = ""
     refused: BatchRow | None = None
+    warnings: tuple[str, ...] = ()  # warnings from reading, carried into the output row
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """A stored row as the worker reads it back."""
+
+    number: int
+    cells: dict[str, str]
+    warnings: tuple[str, ...]
+    digest: str
 
 
 @dataclass(frozen=True)

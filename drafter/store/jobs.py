@@ -27,9 +27,19 @@ from sqlalchemy.orm import Session
 
 from ..models import BatchRow
 from .db import session_factory
-from .job_tables import ACTIVE, FINISHED_ROW, JOB_STATUSES, Job, JobRow, JobStatus, NewRow, utcnow
+from .job_tables import (
+    ACTIVE,
+    FINISHED_ROW,
+    JOB_STATUSES,
+    Job,
+    JobRow,
+    JobStatus,
+    NewRow,
+    StoredRow,
+    utcnow,
+)
 
-__all__ = ["JOB_STATUSES", "JobJournal", "JobStatus", "JobStore", "NewRow", "new_worker_id"]
+__all__ = ["JOB_STATUSES", "JobJournal", "JobStatus", "JobStore", "NewRow", "StoredRow", "new_worker_id"]
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +77,7 @@ class JobStore:
                     number=row.number,
                     position=row.position,
                     status="pending" if row.refused is None else row.refused.status,
-                    cells=json.dumps(row.cells, ensure_ascii=False),
+                    cells=json.dumps({"cells": row.cells, "warnings": list(row.warnings)}),
                     digest=row.digest,
                     claims=0,
                     result=None if row.refused is None else row.refused.model_dump_json(),
@@ -152,15 +162,19 @@ class JobStore:
                 .limit(1)
             )
 
-    def rows(self, job_id: str) -> list[tuple[int, dict[str, str], str]]:
-        """(number, cells, digest) of every row, in input order."""
+    def rows(self, job_id: str) -> list[StoredRow]:
+        """Every row of the job, in input order."""
         with self.session() as session:
             found = session.execute(
                 select(JobRow.number, JobRow.cells, JobRow.digest)
                 .where(JobRow.job_id == job_id)
                 .order_by(JobRow.number)
             ).all()
-        return [(number, json.loads(cells), digest) for number, cells, digest in found]
+        rows = []
+        for number, text, digest in found:
+            data = json.loads(text)
+            rows.append(StoredRow(number, data.get("cells", {}), tuple(data.get("warnings", ())), digest))
+        return rows
 
     def finish_if_complete(self, job_id: str) -> str | None:
         """Mark the job done (or failed, when no row is ok) once every row is finished."""
