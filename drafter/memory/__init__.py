@@ -15,6 +15,7 @@ DRAFTER_DATABASE_URL). Every function takes a SQLAlchemy session from `open_memo
 Nothing here reaches the network; notes stay in the local database.
 """
 
+from .actions import Memory, PersonDetail
 from .activity import (
     approve_rows,
     discard_draft,
@@ -52,6 +53,8 @@ __all__ = [
     "ImportResult",
     "ItemOut",
     "LedgerEntry",
+    "Memory",
+    "PersonDetail",
     "PersonCard",
     "PersonOut",
     "SecondTouch",

@@ -26,12 +26,21 @@ from sqlalchemy.orm import Session
 from ..errors import InputError
 from ..export import new_message_id
 from ..models import BatchRow, Draft, DraftRequest, Reading
-from ..store.memory import ITEM_STATUSES, ConversationRow, DraftRow, LedgerItemRow, PersonRow, TouchRow
+from ..store.memory import (
+    ITEM_OWNERS,
+    ITEM_STATUSES,
+    ConversationRow,
+    DraftRow,
+    LedgerItemRow,
+    PersonRow,
+    TouchRow,
+)
 from .cards import PersonCard
-from .ledger import entries_from_reading, same_item
+from .ledger import MY_DAYS, OTHER_DAYS, entries_from_reading, same_item
 from .people import add_person
 
 __all__ = [
+    "add_item",
     "approve_rows",
     "discard_draft",
     "get_draft",
@@ -249,6 +258,27 @@ def record_reply(session: Session, person: PersonRow, on: dt.date, summary: str 
         if draft.sent_on is None or draft.sent_on <= on:
             draft.replied_on = on
     return log_touch(session, person, on, "reply", summary)
+
+
+def add_item(
+    session: Session, person: PersonRow, owner: str, text: str, due_on: dt.date | None, on: dt.date
+) -> LedgerItemRow:
+    """A ledger item written by hand (what the notes did not say, or a reader could not find)."""
+    if owner not in ITEM_OWNERS:
+        raise InputError(f"Unknown owner {owner!r}: use me, them or both.")
+    if not text.strip():
+        raise InputError("The item is empty: say what is owed.")
+    days = MY_DAYS if owner == "me" else OTHER_DAYS
+    item = LedgerItemRow(
+        person_id=person.id,
+        owner=owner,
+        role="promise" if owner != "both" else "plan",
+        text=" ".join(text.split()),
+        due_on=due_on or on + dt.timedelta(days=days),
+    )
+    session.add(item)
+    session.flush()
+    return item
 
 
 def set_item_status(

@@ -22,7 +22,14 @@ from ..store.memory import ConversationRow, DraftRow, LedgerItemRow, PersonRow
 from .activity import get_draft, get_item, save_draft
 from .ledger import promised_thing, same_item
 
-__all__ = ["SecondTouch", "known_person_request", "save_second_touch", "second_touch", "thread_of"]
+__all__ = [
+    "SecondTouch",
+    "contact_of",
+    "known_person_request",
+    "save_second_touch",
+    "second_touch",
+    "thread_of",
+]
 
 
 class SecondTouch(BaseModel):
@@ -56,7 +63,7 @@ def _avoid(sent: list[DraftRow], keep: str = "") -> list[str]:
     return out
 
 
-def _contact(session: Session, person: PersonRow) -> Contact:
+def contact_of(session: Session, person: PersonRow) -> Contact:
     where = session.scalars(
         select(ConversationRow.where)
         .where(ConversationRow.person_id == person.id, ConversationRow.where != "")
@@ -122,7 +129,7 @@ def second_touch(
             kind, step_hint = "deliver", "offer"
             avoid = _avoid(sent, keep=item.text)
         request = DraftRequest(
-            contact=_contact(session, person),
+            contact=contact_of(session, person),
             notes=f"{text} {extra}".strip(),
             channel=_channel(person, parent),
             next_step_hint=step_hint,
@@ -145,7 +152,7 @@ def second_touch(
     when = f" on {parent.sent_on:%d %B}" if parent.sent_on else ""
     text = f"No reply yet to my message{when}. A short, light nudge that refers to it; no guilt, no pressure."
     request = DraftRequest(
-        contact=_contact(session, person),
+        contact=contact_of(session, person),
         notes=f"{text} {extra}".strip(),
         channel=_channel(person, parent),
         sender=sender,
@@ -200,7 +207,7 @@ def known_person_request(
     sender: str = "",
 ) -> DraftRequest:
     """A first draft after a new conversation with someone known: it avoids what earlier messages said."""
-    contact = _contact(session, person)
+    contact = contact_of(session, person)
     if where_met:
         contact = contact.model_copy(update={"where_met": where_met})
     return DraftRequest(
