@@ -32,6 +32,7 @@ from .cards import PersonCard, read_cards, read_linkedin, read_vcards, write_vca
 from .due import NUDGE_AFTER_DAYS, cadence_calendar, cadences, digest_calendar, due_list
 from .ledger import LedgerEntry, entries_from_reading, promised_thing
 from .people import (
+    NotFound,
     add_person,
     find_person,
     forget,
@@ -53,6 +54,7 @@ __all__ = [
     "ImportResult",
     "ItemOut",
     "LedgerEntry",
+    "NotFound",
     "Memory",
     "PersonDetail",
     "PersonCard",

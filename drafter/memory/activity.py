@@ -37,7 +37,7 @@ from ..store.memory import (
 )
 from .cards import PersonCard
 from .ledger import MY_DAYS, OTHER_DAYS, entries_from_reading, same_item
-from .people import add_person
+from .people import NotFound, add_person
 
 __all__ = [
     "add_item",
@@ -164,14 +164,14 @@ def save_draft(
 def get_draft(session: Session, draft_id: int) -> DraftRow:
     row = session.get(DraftRow, draft_id)
     if row is None:
-        raise InputError(f"No draft with id {draft_id} in the memory: see `drafter contacts show NAME`.")
+        raise NotFound(f"No draft with id {draft_id} in the memory: see `drafter contacts show NAME`.")
     return row
 
 
 def get_item(session: Session, item_id: int) -> LedgerItemRow:
     row = session.get(LedgerItemRow, item_id)
     if row is None:
-        raise InputError(f"No ledger item with id {item_id}: see `drafter due`.")
+        raise NotFound(f"No ledger item with id {item_id}: see `drafter due`.")
     return row
 
 

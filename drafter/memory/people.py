@@ -25,6 +25,7 @@ from .cards import PersonCard
 from .views import ImportResult, PersonOut
 
 __all__ = [
+    "NotFound",
     "add_person",
     "find_person",
     "forget",
@@ -37,6 +38,10 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+
+class NotFound(InputError):
+    """The person, draft or ledger item named is not in the memory."""
 
 CHANNELS = ("email", "linkedin", "text")
 
@@ -124,7 +129,7 @@ def find_person(session: Session, key: str | int) -> PersonRow:
     if isinstance(key, int) or str(key).strip().isdigit():
         row = session.get(PersonRow, int(key))
         if row is None:
-            raise InputError(f"No person with id {key} in the memory: see `drafter contacts list`.")
+            raise NotFound(f"No person with id {key} in the memory: see `drafter contacts list`.")
         return row
     wanted = _key(str(key))
     if not wanted:
@@ -143,7 +148,7 @@ def find_person(session: Session, key: str | int) -> PersonRow:
                 f"{p.name} <{p.email}> (id {p.id})" if p.email else f"{p.name} (id {p.id})" for p in found[:5]
             )
             raise InputError(f"{key!r} matches several people: {names}. Give the email or the id.")
-    raise InputError(f"No one called {key!r} in the memory: see `drafter contacts list`.")
+    raise NotFound(f"No one called {key!r} in the memory: see `drafter contacts list`.")
 
 
 def last_touches(session: Session) -> dict[int, dt.date]:

@@ -25,13 +25,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.datastructures import UploadFile
 
-from ..memory import DraftOut, DueEntry, ImportResult, ItemOut, PersonCard, PersonOut
+from ..memory import DraftOut, DueEntry, ImportResult, ItemOut, NotFound, PersonCard, PersonOut
 from ..memory.actions import Memory, PersonDetail
 from ..models import Draft
 from .auth import Caller, require_token
@@ -45,8 +47,12 @@ IMPORT_TYPES = {"text/csv": "Connections.csv", "text/vcard": "contacts.vcf", "te
 Auth = Annotated[Caller, Depends(require_token)]
 
 
-def memory(state: Annotated[ServiceState, Depends(get_state)]) -> Memory:
-    return Memory(state.settings)
+def memory(state: Annotated[ServiceState, Depends(get_state)]) -> Iterator[Memory]:
+    """The memory on the service's database; an unknown person, draft or item is a 404."""
+    try:
+        yield Memory(state.settings)
+    except NotFound as exc:
+        raise ApiError(404, " ".join(str(exc).split())) from None
 
 
 Mem = Annotated[Memory, Depends(memory)]
