@@ -77,6 +77,10 @@ def validation_problems(errors: Sequence[Mapping[str, Any]]) -> list[Problem]:
     """Pydantic (or FastAPI) errors as problems, naming the field, never echoing the value."""
     problems = []
     for error in errors:
+        if error.get("type") == "json_invalid":
+            detail = str((error.get("ctx") or {}).get("error", "")).strip()
+            problems.append(Problem("", f"the body is not valid JSON ({detail}): send a JSON object"))
+            continue
         message = str(error.get("msg", "")).removeprefix("Value error, ")
         loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
         where = ".".join(loc)

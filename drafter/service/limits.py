@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import traceback
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -66,13 +67,15 @@ class BodyLimit:
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    body = json.dumps(
-        {"type": "too_large", "field": None,
-         "message": f"The request body is over {limit:,} bytes: send a smaller file or fewer rows."}
-    ).encode()
+    message = f"The request body is over {limit:,} bytes: send a smaller file or fewer rows."
+    await _send_error(send, 413, "too_large", message)
+
+
+async def _send_error(send: Send, code: int, kind: str, message: str) -> None:
+    body = json.dumps({"type": kind, "message": message, "field": None}).encode()
     await send({
         "type": "http.response.start",
-        "status": 413,
+        "status": code,
         "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                     (b"connection", b"close")],
     })
@@ -98,6 +101,16 @@ class AccessLog:
 
         try:
             await self.app(scope, receive, tracking)
+        except Exception as exc:
+            # A bug: one line in the log (the traceback only at debug level, since exception
+            # messages may quote user text), and a 500 with the usual body if nothing was sent.
+            method, path = scope.get("method"), scope.get("path")
+            logger.error("%s %s: internal error %s", method, path, type(exc).__name__)
+            logger.debug("traceback:\n%s", "".join(traceback.format_tb(exc.__traceback__)))
+            if status:
+                raise
+            status = 500
+            await _send_error(send, 500, "internal_error", "Internal error: the server log has the details.")
         finally:
             route = scope.get("route")
             path = getattr(route, "path", None) or scope.get("path", "")

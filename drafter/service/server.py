@@ -17,6 +17,10 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, log_
 
     from .app import create_app
 
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if logging.getLogger("drafter").getEffectiveLevel() > logging.INFO:
+        logging.getLogger("drafter").setLevel(logging.INFO)  # requests, jobs, timings: never bodies
     check_bind(host, settings.api_tokens)
     migrate(database_url(settings))  # a bad DRAFTER_DATABASE_URL fails here with one clear line
     app = create_app(settings)
