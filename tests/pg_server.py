@@ -1,6 +1,6 @@
 """A real PostgreSQL server for tests: initdb and pg_ctl in a temporary folder, on a free port.
 
-    with PostgresServer(tmp_path) as pg:
+    with PostgresServer() as pg:
         url = pg.url      # postgresql://drafter@127.0.0.1:PORT/drafter
 
 The binaries come from PATH or Debian's /usr/lib/postgresql/*/bin. PostgreSQL refuses to run
@@ -48,8 +48,10 @@ def free_port() -> int:
 
 
 class PostgresServer:
-    def __init__(self, parent: Path | None = None) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="pg-", dir=parent))
+    def __init__(self) -> None:
+        # In the system temp folder: pytest's own folders are private to root, and the server
+        # runs as `postgres` when we are root.
+        self.root = Path(tempfile.mkdtemp(prefix="drafter-pg-"))
         self.data = self.root / "data"
         self.port = free_port()
         self.log = self.root / "server.log"
@@ -65,7 +67,9 @@ class PostgresServer:
         return f"postgresql://drafter@127.0.0.1:{self.port}/drafter"
 
     def _run(self, *args: str, timeout: float = 120) -> None:
-        subprocess.run([*self._as, *args], check=True, timeout=timeout, capture_output=True)
+        done = subprocess.run([*self._as, *args], timeout=timeout, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"{Path(args[0]).name} failed ({done.returncode}): {done.stderr.strip()}")
 
     def start(self) -> PostgresServer:
         initdb, pg_ctl = pg_bin("initdb"), pg_bin("pg_ctl")

@@ -139,7 +139,8 @@ class Service:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, *, ready: bool = True, timeout: float = 120) -> Service:
+    def launch(self) -> Service:
+        """Start the process without waiting for it."""
         handle = self.log.open("ab")
         self.proc = subprocess.Popen(
             [*SERVE, "--port", str(self.port), *self.args],
@@ -149,6 +150,10 @@ class Service:
             stdin=subprocess.DEVNULL,
         )
         handle.close()
+        return self
+
+    def wait_ready(self, *, ready: bool = True, timeout: float = 120) -> Service:
+        assert self.proc is not None
         path = "/readyz" if ready else "/healthz"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -161,6 +166,9 @@ class Service:
                 pass
             time.sleep(0.2)
         raise AssertionError(f"the service was not {path[1:]} in {timeout} s:\n{self.log_text()}")
+
+    def start(self, *, ready: bool = True, timeout: float = 120) -> Service:
+        return self.launch().wait_ready(ready=ready, timeout=timeout)
 
     def client(self, token: str | None = None, **kwargs: Any) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -220,7 +228,7 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Any:
     reason = available()
     if reason:
         pytest.skip(reason)
-    server = PostgresServer(tmp_path_factory.mktemp("postgres")).start()
+    server = PostgresServer().start()
     yield server
     server.stop()
 
