@@ -10,6 +10,7 @@ import time
 
 import streamlit as st
 
+import app_people  # the People and Due view
 from drafter import CHANNELS, ConfigError, DrafterError, DraftRequest, InputError, Settings
 from drafter import ui_helpers as ui
 from drafter.export import message_text
@@ -219,6 +220,7 @@ def actions(draft, request: DraftRequest) -> None:
         row.link_button("Open in mail app", link, icon=":material/send:")
     for item in downloads[1:]:
         download(row, item)
+    app_people.remember_button(row, draft, request)
 
 
 def download(container, item: ui.Download) -> None:
@@ -454,9 +456,17 @@ init_state()
 settings = sidebar()
 st.title("Follow-up Drafter")
 st.markdown(ui.INTRO)
-one, batch = st.tabs([":material/edit_note: Draft one follow-up", ":material/groups: Event batch"])
+one, batch, people = st.tabs(
+    [
+        ":material/edit_note: Draft one follow-up",
+        ":material/groups: Event batch",
+        ":material/group: People and due",
+    ]
+)
 with one:
     draft_page(settings)
 with batch:
     batch_page(settings)
+with people:
+    app_people.people_page(settings, get_engine, run_drafts)
 model_caption(settings)
