@@ -192,6 +192,17 @@ def run_bench(
                 "seconds_per_draft": round(elapsed / max(summary.total, 1), 2),
             }
     results["batch"] = batch
+
+    # The service: drafts through the API against the library, and a batch job's pace.
+    from .service.bench import bench_service
+
+    stop_servers()
+    try:
+        results["service"] = bench_service(
+            settings, requests, drafts=min(drafts, 6), batch_rows=batch_rows, stop_models=stop_servers
+        )
+    except Exception as exc:  # a measurement: report what went wrong, keep the other figures
+        results["service"] = {"error": " ".join(str(exc).split()) or type(exc).__name__}
     return results
 
 
@@ -207,7 +218,10 @@ def _peak_rss_mib() -> float:
 
 
 def format_table(results: dict[str, Any]) -> str:
-    rows = [(key, value) for key, value in results.items() if key not in ("batch", "settings")]
+    from .service.bench import format_rows
+
+    skip = ("batch", "settings", "service")
+    rows = [(key, value) for key, value in results.items() if key not in skip]
     for concurrency, figures in results.get("batch", {}).items():
         rows.append(
             (
@@ -215,6 +229,7 @@ def format_table(results: dict[str, Any]) -> str:
                 f"{figures['seconds_per_draft']} s per draft ({figures['ok']} ok, {figures['seconds']} s)",
             )
         )
+    rows += format_rows(results.get("service", {}))
     width = max(len(k) for k, _ in rows)
     lines = [f"| {'measure'.ljust(width)} | value |", f"|{'-' * (width + 2)}|-------|"]
     lines += [f"| {k.ljust(width)} | {v} |" for k, v in rows]
