@@ -159,3 +159,11 @@ def test_the_runner_drafts_a_job_through_its_journal(url: str) -> None:
     assert again.names == []  # finished rows are never drafted again
     status: Any = store.status(job)
     assert status.status == "done"
+
+
+def test_reorder_changes_the_claim_order_of_pending_rows(url: str) -> None:
+    store = JobStore(url)
+    job = store.create([NewRow(i, i, {"name": f"P{i}", "notes": "n"}) for i in range(1, 5)])
+    assert store.claim(job) == 1
+    store.reorder(job, [4, 2, 1, 3])  # row 1 is claimed already: it keeps its place
+    assert [store.claim(job), store.claim(job), store.claim(job)] == [4, 2, 3]

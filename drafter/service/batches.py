@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import ValidationError
+from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 
 from ..batch import (
@@ -139,7 +140,7 @@ async def create_batch(
         )
     field = "rows" if isinstance(source, list) else "file"
     try:
-        job_id = await run_in_threadpool(_create_job, state, caller, source, name, sender, label)
+        job_id, rows = await run_in_threadpool(_create_job, state, caller, source, name, sender, label)
     except LimitError as exc:
         raise ApiError(413, str(exc), field=field) from None
     except InputError as exc:
@@ -147,12 +148,19 @@ async def create_batch(
     state.worker.wake()
     status = state.store.status(job_id)
     assert status is not None
-    return JSONResponse(status.to_dict(), status_code=202, headers={"Location": f"/v1/batches/{job_id}"})
+    # Rows of one situation are drafted together (the model reuses the prompt it has read);
+    # working that out reads every row's notes, so it happens after the reply.
+    return JSONResponse(
+        status.to_dict(),
+        status_code=202,
+        headers={"Location": f"/v1/batches/{job_id}"},
+        background=BackgroundTask(_order_job, state, job_id, rows),
+    )
 
 
 def _create_job(
     state: ServiceState, caller: Caller, source: bytes | list[Any], name: str, sender: str, label: str
-) -> str:
+) -> tuple[str, list[InputRow]]:
     if isinstance(source, list):
         rows = read_records(source, default_sender=sender)
     else:
@@ -161,21 +169,10 @@ def _create_job(
                 f"{name or 'The upload'} is over {MAX_BYTES // 1024 // 1024} MB: split it into smaller files."
             )
         rows = read_contacts(source, name=name, default_sender=sender)
-    return state.store.create(_new_rows(state, rows), owner=caller.owner, name=label)
-
-
-def _new_rows(state: ServiceState, rows: list[InputRow]) -> list[NewRow]:
-    drafted = [row for row in rows if row.request is not None]
-    try:
-        order = order_rows(state.drafter, drafted)
-    except Exception as exc:  # ordering is an optimisation: input order is always fine
-        logger.warning("could not order rows by situation: %s", type(exc).__name__)
-        order = drafted
-    position = {row.number: index for index, row in enumerate(order)}
-    return [
+    new_rows = [
         NewRow(
             number=row.number,
-            position=position.get(row.number, len(order) + row.number),
+            position=row.number,
             cells=row.cells,
             digest=row.digest,
             refused=None if row.request is not None else row.error_row(),
@@ -183,6 +180,16 @@ def _new_rows(state: ServiceState, rows: list[InputRow]) -> list[NewRow]:
         )
         for row in rows
     ]
+    return state.store.create(new_rows, owner=caller.owner, name=label), rows
+
+
+def _order_job(state: ServiceState, job_id: str, rows: list[InputRow]) -> None:
+    drafted = [row for row in rows if row.request is not None]
+    try:
+        order = order_rows(state.drafter, drafted)
+        state.store.reorder(job_id, [row.number for row in order])
+    except Exception as exc:  # an optimisation only: input order is always fine
+        logger.warning("job %s: rows left in input order (%s)", job_id, type(exc).__name__)
 
 
 @router.get("/v1/batches/{job_id}", response_model=JobOut, responses=ERRORS)

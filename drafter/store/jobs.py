@@ -176,6 +176,16 @@ class JobStore:
             rows.append(StoredRow(number, data.get("cells", {}), tuple(data.get("warnings", ())), digest))
         return rows
 
+    def reorder(self, job_id: str, numbers: list[int]) -> None:
+        """Claim the rows in this order from now on (rows already claimed or finished keep theirs)."""
+        with self.session() as session, session.begin():
+            for position, number in enumerate(numbers):
+                session.execute(
+                    update(JobRow)
+                    .where(JobRow.job_id == job_id, JobRow.number == number, JobRow.status == "pending")
+                    .values(position=position)
+                )
+
     def finish_if_complete(self, job_id: str) -> str | None:
         """Mark the job done (or failed, when no row is ok) once every row is finished."""
         with self.session() as session, session.begin():
