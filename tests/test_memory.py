@@ -25,6 +25,7 @@ from drafter.export import to_eml
 from drafter.memory import (
     PersonCard,
     add_person,
+    approve_rows,
     due_list,
     find_person,
     forget,
@@ -438,3 +439,39 @@ def test_rows_keep_their_person_through_the_orm(url: str) -> None:
         assert session.scalar(select(func.count()).select_from(TouchRow)) == 1
         assert session.scalar(select(func.count()).select_from(RhythmRow)) == 0
         assert [d.id for d in ana.drafts] == [first.id]
+
+
+def test_approved_batch_rows_become_people_conversations_and_drafts(url: str) -> None:
+    from drafter.models import BatchRow, DraftRequest
+
+    request = DraftRequest(
+        contact=Contact(name="Li Wei", email="li@example.cn", where_met="PyCon"),
+        notes="Talked about the robotics meetup.",
+        channel="email",
+    )
+    row = BatchRow(
+        row=1,
+        name="Li Wei",
+        email="li@example.cn",
+        channel="email",
+        status="ok",
+        subject="The robotics meetup",
+        body="Hi Li, ...",
+        next_step_type="ask",
+        next_step="Would you have 20 minutes?",
+        follow_up_date="2026-11-09",
+    )
+    failed = BatchRow(row=2, name="Bo", status="error", error="notes are empty")
+    with open_memory(url=url) as session:
+        (saved,) = approve_rows(session, [(request, row)], MET, where="Expo")
+        li = find_person(session, "li@example.cn")
+        assert (li.name, li.source) == ("Li Wei", "batch")
+        (conversation,) = li.conversations
+        assert (conversation.where, conversation.notes) == ("PyCon", "Talked about the robotics meetup.")
+        assert (saved.status, saved.follow_up_date, saved.conversation_id) == (
+            "approved",
+            dt.date(2026, 11, 9),
+            conversation.id,
+        )
+        with pytest.raises(InputError, match="Row 2 has no draft"):
+            approve_rows(session, [(request, failed)], MET)
