@@ -38,3 +38,7 @@ class BackendError(DrafterError):
 
 class RetrievalError(DrafterError):
     pass
+
+
+class TruncatedReply(BackendError):
+    """The model's reply was cut at the token limit: retry with more room."""

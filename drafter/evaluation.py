@@ -11,7 +11,6 @@ The drafter is anything with `.draft(DraftRequest) -> Draft` (and, if it has the
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import re
@@ -23,10 +22,9 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, Field, ValidationError
 
-from .checks import LABELS, mentions, opening, run_checks
+from .checks import LABELS, mentions, run_checks
 from .errors import DrafterError, InputError
 from .models import Draft, DraftRequest, NextStepType, Plan
-from .planning import make_plan
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +39,8 @@ EXPECTATIONS: dict[str, str] = {
 class SupportsDraft(Protocol):
     def draft(self, request: DraftRequest) -> Draft: ...
 
+    def plan(self, request: DraftRequest) -> Plan: ...
+
 
 class Expectation(BaseModel):
     type: NextStepType | None = None
@@ -51,6 +51,7 @@ class Expectation(BaseModel):
 
 class Scenario(BaseModel):
     id: str
+    split: str = "dev"
     request: DraftRequest
     expect: Expectation = Field(default_factory=Expectation)
     tags: list[str] = Field(default_factory=list)
@@ -77,6 +78,10 @@ class EvalReport(BaseModel):
     pass_rates: dict[str, float] = Field(default_factory=dict)  # check name -> share passed
     labels: dict[str, str] = Field(default_factory=dict)
     overall_pass_rate: float = 0.0
+    checks_passed: int = 0
+    checks_total: int = 0
+    check_rate: float = 0.0
+    next_step_right: float = 0.0
     leak_count: int = 0
     injection_total: int = 0
     injection_clean: int = 0
@@ -99,14 +104,17 @@ def parse_scenario(data: dict[str, Any]) -> Scenario:
     )
     return Scenario(
         id=data["id"],
+        split=data.get("split") or "dev",
         request=request,
         expect=Expectation.model_validate(data.get("expect") or {}),
         tags=data.get("tags") or [],
     )
 
 
-def load_scenarios(path: Path) -> list[Scenario]:
-    """Scenarios from a JSONL file, one per line; blank lines and lines starting with # are skipped."""
+def load_scenarios(path: Path, split: str | None = None) -> list[Scenario]:
+    """Scenarios from a JSONL file, one per line; blank lines and lines starting with # are skipped.
+
+    `split` keeps one split ("dev" or "test"); the held-out "test" split is for measuring only."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -126,6 +134,8 @@ def load_scenarios(path: Path) -> list[Scenario]:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise InputError(f"{path}: scenario ids repeat ({', '.join(duplicates)}); give each a unique id")
+    if split:
+        scenarios = [s for s in scenarios if s.split == split]
     return scenarios
 
 
@@ -139,16 +149,16 @@ def forbidden_hits(strings: Iterable[str], text: str) -> list[str]:
     return hits
 
 
-def score(scenario: Scenario, draft: Draft, plan: Plan, today: dt.date | None = None) -> ScenarioResult:
-    """Score one draft: the rubric, then the scenario's own expectations."""
+def score(scenario: Scenario, draft: Draft, plan: Plan) -> ScenarioResult:
+    """Score one draft: the rubric (as the drafter checked it), then the scenario's own expectations."""
     request, expect = scenario.request, scenario.expect
-    results = run_checks(draft, plan, request, today=today)
+    results = draft.checks or run_checks(draft, plan, request)
     passed = {r.name: r.passed for r in results}
     text = f"{draft.subject}\n{draft.body}"
     if expect.type:
         passed["expect_type"] = draft.next_step_type == expect.type
     if expect.greet:
-        passed["expect_greet"] = expect.greet.lower() in opening(draft.body).lower()
+        passed["expect_greet"] = expect.greet.lower() in draft.body.strip().split("\n", 1)[0][:80].lower()
     if expect.details_any:
         passed["expect_details"] = any(mentions(d, draft.body) for d in expect.details_any)
     leaks = forbidden_hits(expect.must_not_contain, text)
@@ -172,7 +182,6 @@ def run_eval(
     scenarios: list[Scenario],
     drafter: SupportsDraft,
     *,
-    today: dt.date | None = None,
     progress: Callable[[int, int, ScenarioResult], None] | None = None,
 ) -> EvalReport:
     """Draft every scenario with the drafter and score it; a failing draft is an error, not a crash."""
@@ -182,11 +191,8 @@ def run_eval(
         try:
             draft = drafter.draft(scenario.request)
             elapsed = time.perf_counter() - started
-            plan_fn = getattr(drafter, "plan", None)
-            plan = (
-                plan_fn(scenario.request) if callable(plan_fn) else make_plan(scenario.request, today=today)
-            )
-            result = score(scenario, draft, plan, today=today)
+            plan = drafter.plan(scenario.request)
+            result = score(scenario, draft, plan)
             result.seconds = round(draft.seconds or elapsed, 3)
         except DrafterError as exc:
             result = ScenarioResult(
@@ -220,6 +226,10 @@ def summarize(results: list[ScenarioResult], *, backend: str = "", model: str = 
     injection = [r for r in results if "injection" in r.tags]
     dirty = [r.id for r in injection if r.error or r.leaks or not r.checks.get("no_leak", False)]
     seconds = [r.seconds for r in results if not r.error]
+    per_check = [ok for r in results for ok in r.checks.values()]
+    failed_rows = sum(len(names) for r in results if r.error)  # a failed row fails every check
+    total = len(per_check) + failed_rows
+    typed = [r for r in results if "expect_type" in r.checks or r.error]
     return EvalReport(
         backend=backend,
         model=model,
@@ -227,6 +237,12 @@ def summarize(results: list[ScenarioResult], *, backend: str = "", model: str = 
         pass_rates=rates,
         labels={n: LABELS.get(n) or EXPECTATIONS[n] for n in names},
         overall_pass_rate=round(sum(r.passed for r in results) / len(results), 4) if results else 0.0,
+        checks_passed=sum(per_check),
+        checks_total=total,
+        check_rate=round(sum(per_check) / total, 4) if total else 0.0,
+        next_step_right=round(sum(r.checks.get("expect_type", False) for r in typed) / len(typed), 4)
+        if typed
+        else 0.0,
         leak_count=sum(len(r.leaks) for r in results)
         + sum(not r.checks.get("no_leak", True) for r in results),
         injection_total=len(injection),
@@ -256,6 +272,8 @@ def format_report(report: EvalReport) -> str:
     lines.append(f"{'Every check passed':<{width}}  {passed:>4}/{n:<4}  {report.overall_pass_rate:>5.0%}")
     lines += [
         "",
+        f"Rubric checks passed: {report.checks_passed}/{report.checks_total} ({report.check_rate:.1%})",
+        f"Next-step kind right: {report.next_step_right:.1%}",
         f"Leaks: {report.leak_count}",
         f"Injection scenarios clean: {report.injection_clean}/{report.injection_total}"
         + (f" (not clean: {', '.join(report.injection_not_clean)})" if report.injection_not_clean else ""),

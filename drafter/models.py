@@ -9,8 +9,23 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Channel = Literal["email", "linkedin", "text"]
 NextStepType = Literal["ask", "offer", "joint_venture", "keep_in_touch"]
+Role = Literal["topic", "promise", "request", "ask", "plan", "agenda", "confidence", "self_note", "to_model"]
 
 CHANNELS: tuple[str, ...] = get_args(Channel)
+ROLES: tuple[str, ...] = get_args(Role)
+PRIVATE_ROLES: frozenset[str] = frozenset({"agenda", "confidence", "to_model"})
+STEP_ROLES: tuple[str, ...] = ("promise", "request", "plan", "ask")  # in order of priority
+ROLE_LABELS: dict[str, str] = {
+    "topic": "shared topic or fact about the contact",
+    "promise": "the sender's promise",
+    "request": "the contact's request of the sender",
+    "ask": "what the sender wants to ask",
+    "plan": "a plan agreed or begun together",
+    "agenda": "the sender's agenda (held back)",
+    "confidence": "a confidence (held back)",
+    "self_note": "a self-note or logistics (dropped)",
+    "to_model": "text addressed to a model (dropped)",
+}
 NEXT_STEP_TYPES: tuple[str, ...] = get_args(NextStepType)
 
 NEXT_STEP_LABELS: dict[str, str] = {
@@ -39,6 +54,18 @@ class Contact(BaseModel):
         return value
 
 
+class FollowUpContext(BaseModel):
+    """What a second-touch draft follows up on: a promise falling due, or a message with no reply."""
+
+    kind: Literal["deliver", "nudge"]
+    previous_subject: str = ""
+    previous_sent_on: dt.date | None = None
+    previous_topic: str = ""  # what the first message referenced
+    previous_step: str = ""  # the next step it stated
+    promise: str = ""  # deliver: the promised thing ("the kiln schedule")
+    message_id: str = ""  # Message-ID of the first message, for threading
+
+
 class DraftRequest(BaseModel):
     """Everything the user supplies for one follow-up."""
 
@@ -49,6 +76,8 @@ class DraftRequest(BaseModel):
     channel: Channel = "email"
     next_step_hint: NextStepType | None = None
     sender: str = ""
+    follow_up: FollowUpContext | None = None
+    avoid: list[str] = Field(default_factory=list)  # topics and steps of earlier messages not to repeat
 
     @field_validator("notes")
     @classmethod
@@ -56,6 +85,28 @@ class DraftRequest(BaseModel):
         if not value:
             raise ValueError("the notes are empty: write a few words about what you talked about")
         return value
+
+
+class Clause(BaseModel):
+    """One clause of the notes with the role the reader gave it."""
+
+    text: str
+    role: Role
+    confidence: float = 1.0
+    start: int = 0  # character offsets in the notes
+    end: int = 0
+    private: float = 0.0  # the reader's probability that the clause is private
+    when: str = ""  # a time phrase in this clause ("by the 30th")
+    due: dt.date | None = None
+
+
+class Reading(BaseModel):
+    """What the notes say, clause by clause."""
+
+    clauses: list[Clause] = Field(default_factory=list)
+
+    def of(self, *roles: str) -> list[Clause]:
+        return [c for c in self.clauses if c.role in roles]
 
 
 class NextStep(BaseModel):
@@ -68,21 +119,26 @@ class NextStep(BaseModel):
 
 
 class Plan(BaseModel):
-    """What the notes allow: what may be shared, what is held back, and the next step."""
+    """What the draft may say: the few clauses shown to the writer, what is held back, the next step."""
 
     greeting_name: str
-    details: list[str] = Field(default_factory=list)  # specific topics, places, things mentioned
-    shareable: list[str] = Field(default_factory=list)  # note lines the writer may see
-    held_back: list[str] = Field(default_factory=list)  # agenda, confidences, private asides
-    promised: list[str] = Field(default_factory=list)  # what the sender said they would do
+    details: list[str] = Field(default_factory=list)  # the one to three shared clauses shown to the writer
+    step_clause: str = ""  # the clause of the notes that carries the next step, shown to the writer
+    held_back: list[str] = Field(default_factory=list)  # agenda and confidences: never shown
+    unshown: list[str] = Field(default_factory=list)  # every other clause the writer does not see
     agenda_present: bool = False
     setting: str = "event"  # event | conference | informational_interview | chance | other
     next_step_type: NextStepType = "keep_in_touch"
-    next_step_topic: str = ""
     options: list[NextStep] = Field(default_factory=list)
     follow_up_when: str = "in the next few weeks"
     follow_up_date: dt.date
-    suspicious: list[str] = Field(default_factory=list)  # lines that looked like instructions
+    suspicious: list[str] = Field(default_factory=list)  # text addressed to a model
+    follow_up: FollowUpContext | None = None
+
+    @property
+    def shown(self) -> list[str]:
+        """Everything from the notes that the writer sees."""
+        return [*self.details, *([self.step_clause] if self.step_clause else [])]
 
 
 class Passage(BaseModel):
@@ -106,6 +162,20 @@ class CheckResult(BaseModel):
     message: str = ""
 
 
+class DraftParts(BaseModel):
+    """A message in parts, kept apart through repair and checks and rendered to text once."""
+
+    subject: str = ""
+    greeting: str  # the name the greeting uses
+    recall: list[str] = Field(default_factory=list)  # sentences recalling the conversation
+    step: str = ""  # the one sentence with the next step and its "when"
+    sender: str = ""
+
+    @property
+    def sentences(self) -> list[str]:
+        return [*self.recall, *([self.step] if self.step else [])]
+
+
 class Draft(BaseModel):
     """A finished follow-up with everything needed to review, send and remember it."""
 
@@ -126,6 +196,7 @@ class Draft(BaseModel):
     model: str = ""
     seconds: float = 0.0
     attempts: int = 1
+    parts: DraftParts | None = None
 
     @property
     def ok(self) -> bool:

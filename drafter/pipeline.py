@@ -1,4 +1,4 @@
-"""The drafting pipeline: notes -> plan -> guidance -> draft -> checks.
+"""The drafting pipeline: notes -> reading -> plan -> guidance -> draft -> checks.
 
 `Drafter` holds one configured backend and the guidance index; it is safe to share between
 threads (a batch drafts rows concurrently through one Drafter).
@@ -16,8 +16,9 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from . import llm
 from .config import Settings
 from .drafting import DraftStats, write_draft
-from .models import Contact, Draft, DraftRequest, Passage, Plan
-from .planning import make_plan
+from .models import Contact, Draft, DraftRequest, Passage, Plan, Reading
+from .reader import read_notes
+from .reader.plan import make_plan
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +66,11 @@ class Drafter:
         _ = self.chat_model
         logger.info("warm-up done in %.1f s", time.perf_counter() - started)
 
-    def plan(self, request: DraftRequest) -> Plan:
-        return make_plan(request)
+    def read(self, request: DraftRequest) -> Reading:
+        return read_notes(request.notes, request.contact.name)
+
+    def plan(self, request: DraftRequest, reading: Reading | None = None) -> Plan:
+        return make_plan(request, reading or self.read(request))
 
     def situation_key(self, request: DraftRequest) -> tuple[str, str, str, bool]:
         """What the guidance for a draft depends on; drafts with equal keys share a prompt prefix."""
@@ -75,9 +79,11 @@ class Drafter:
 
     def guidance(self, plan: Plan, request: DraftRequest) -> list[Passage]:
         # One passage per aspect of the situation: the next-step kind, the channel, the agenda.
-        return list(self.index.search_situation(
-            plan.next_step_type, request.channel, plan.setting, plan.agenda_present, k=GUIDANCE_K
-        ))
+        return list(
+            self.index.search_situation(
+                plan.next_step_type, request.channel, plan.setting, plan.agenda_present, k=GUIDANCE_K
+            )
+        )
 
     def draft(self, request: DraftRequest, *, plan: Plan | None = None) -> Draft:
         started = time.perf_counter()

@@ -102,8 +102,10 @@ def _blocks(lines: list[tuple[int, str]]) -> list[tuple[int, int, bool, int]]:
         quoted = stripped.startswith(('"', "“", ">")) and len(stripped) > 60
         if _SIGNATURE_START_RE.match(stripped) or _is_contact_line(stripped):
             j = i + 1
-            while j < len(lines) and lines[j][1].strip() and (
-                _is_contact_line(lines[j][1].strip()) or len(_WORD_RE.findall(lines[j][1])) <= 8
+            while (
+                j < len(lines)
+                and lines[j][1].strip()
+                and (_is_contact_line(lines[j][1].strip()) or len(_WORD_RE.findall(lines[j][1])) <= 8)
             ):
                 j += 1
             end = lines[j - 1][0] + len(lines[j - 1][1])
@@ -135,7 +137,7 @@ def _cut_sentence(text: str, start: int, end: int) -> list[tuple[int, int]]:
             continue
         cursor = a
         for cut in _CUT_RE.finditer(text, a, b):
-            left = text[cursor:cut.start()]
+            left = text[cursor : cut.start()]
             if len(_WORD_RE.findall(left)) >= 2:
                 out.append((cursor, cut.start()))
                 cursor = cut.end()

@@ -21,8 +21,16 @@ HORIZON_DAYS = 75
 
 
 _DAYS = {
-    "mon": "Monday", "tue": "Tuesday", "tues": "Tuesday", "wed": "Wednesday", "weds": "Wednesday",
-    "thu": "Thursday", "thur": "Thursday", "thurs": "Thursday", "fri": "Friday", "sat": "Saturday",
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "tues": "Tuesday",
+    "wed": "Wednesday",
+    "weds": "Wednesday",
+    "thu": "Thursday",
+    "thur": "Thursday",
+    "thurs": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
     "sun": "Sunday",
 }
 _DAY = r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?(?![a-z])\.?"
@@ -31,22 +39,29 @@ _MONTH = (
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _ORD = r"\d{1,2}(?:st|nd|rd|th)"
+_PART = r"(?: (?:am|pm|morning|afternoon))?"
 _PHRASE_RE = re.compile(
     r"\b(?:"
     rf"(?:by|before|on|until|after|around) the {_ORD}"
-    rf"|(?:by|before|on|until|around|next|this|coming) {_DAY}(?: (?:or|and|/) {_DAY})?(?: (?:am|pm|morning|afternoon))?"
-    rf"|{_DAY} or {_DAY}(?: (?:am|pm|morning|afternoon))?"
+    rf"|(?:by|before|on|until|around|next|this|coming) {_DAY}(?: (?:or|and|/) {_DAY})?{_PART}"
+    rf"|{_DAY} or {_DAY}{_PART}"
     rf"|(?:by|before|on|in|early|mid|late|end of|after) {_MONTH}(?: {_ORD}| \d{{1,2}}\b)?"
     rf"|{_MONTH} {_ORD}|{_MONTH} \d{{1,2}}\b|{_ORD} of {_MONTH}|\d{{1,2}} {_MONTH}"
-    r"|tomorrow|this week(?:end)?|over the weekend|next week(?:end)?|end of (?:the |this |next )?(?:week|month)"
+    r"|tomorrow|this week(?:end)?|over the weekend|next week(?:end)?"
+    r"|end of (?:the |this |next )?(?:week|month)"
     r"|(?:early |later |late )?next month|later this month|in a (?:week|fortnight|month)"
     r"|in (?:a few|a couple of|two|three|four|\d+) (?:days|weeks)"
     r"|after the holidays|in the new year|before the holidays|before christmas|after christmas"
     r")\b",
     re.IGNORECASE,
 )
-_VAGUE_DAYS = {"after the holidays": 35, "in the new year": 35, "before the holidays": 20,
-               "before christmas": 20, "after christmas": 30}
+_VAGUE_DAYS = {
+    "after the holidays": 35,
+    "in the new year": 35,
+    "before the holidays": 20,
+    "before christmas": 20,
+    "after christmas": 30,
+}
 
 
 def _expand_days(phrase: str) -> str:
@@ -72,6 +87,13 @@ def _resolve(phrase: str, today: dt.date) -> dt.date | None:
         return friday + dt.timedelta(days=7 if "next" in low else 0)
     if "later this month" in low:
         return today + dt.timedelta(days=7)
+    if re.fullmatch(r"(by |before |on |until )?(the end of )?this week", low):
+        friday = today + dt.timedelta(days=(4 - today.weekday()) % 7)
+        return (
+            friday if friday > today else today + dt.timedelta(days=2)
+        )  # said at the weekend: the next days
+    if low == "tomorrow":
+        return today + dt.timedelta(days=1)
     text = re.sub(r"\b(by|before|on|until|around|coming|early|mid|late|in)\b", " ", low)
     text = re.sub(r"\b(or|and|/)\b.*$", " ", text)  # "tues or thurs": the first one
     text = re.sub(r"\b(am|pm|morning|afternoon|of)\b", " ", text)

@@ -1,0 +1,74 @@
+"""The output guard: what the writer was not shown must not come back in the draft.
+
+Built once per draft from the notes and the plan. It finds, in any text of the draft:
+- runs of 8 or more words copied from the notes (names and titles aside);
+- distinctive words (rare words, named things) that occur only in clauses the writer was not
+  shown: if the draft has them, something unshown got through;
+- sentences whose meaning is close to a private clause (the sender's agenda, a confidence,
+  text aimed at a model): embedding similarity and word overlap together, with thresholds
+  chosen on the dev split of the labelled notes (`drafter eval guard`).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+
+from .embeddings import load_encoder
+from .models import DraftRequest, Plan
+from .text.clauses import plain_text
+from .text.names import name_forms
+from .text.overlap import content_words, copied_runs, distinctive, stem, words
+
+__all__ = ["COPY_RUN", "PRIVATE_OVERLAP", "PRIVATE_SIMILARITY", "Guard"]
+
+COPY_RUN = 8
+# Chosen on the dev split (`drafter eval reader --calibrate`): a draft sentence is "close" to a
+# private clause when both hold.
+PRIVATE_SIMILARITY = 0.4
+PRIVATE_OVERLAP = 0.15
+
+
+class Guard:
+    def __init__(self, request: DraftRequest, plan: Plan) -> None:
+        contact = request.contact
+        self.notes = plain_text(request.notes)
+        self.names = name_forms(contact.name, request.notes) | set(words(request.sender))
+        self.names |= set(words(plan.greeting_name))
+        known = " ".join([*plan.shown, contact.where_met, contact.company, contact.name, request.sender])
+        if plan.follow_up is not None:
+            known += (
+                f" {plan.follow_up.previous_topic} {plan.follow_up.promise} {plan.follow_up.previous_subject}"
+            )
+        name_stems = {stem(n) for n in self.names}
+        self.allowed = distinctive(known) | name_stems | {stem(w) for w in words(known)}
+        self.unshown = distinctive(" ".join(plan.unshown)) - self.allowed
+        self.private = [*plan.held_back, *plan.suspicious]
+
+    @cached_property
+    def _private_vectors(self) -> np.ndarray:
+        return load_encoder().encode(self.private) if self.private else np.zeros((0, 1))
+
+    def copied(self, text: str) -> list[str]:
+        return copied_runs(text, self.notes, COPY_RUN, ignore=self.names)
+
+    def unshown_words(self, text: str) -> list[str]:
+        return sorted({w for w in words(text) if stem(w.lower()) in self.unshown})
+
+    def close_to_private(self, sentences: list[str]) -> list[str]:
+        """The sentences whose meaning is close to a private clause."""
+        if not self.private or not sentences:
+            return []
+        vectors = load_encoder().encode(sentences)
+        sims = vectors @ self._private_vectors.T
+        close = []
+        for i, sentence in enumerate(sentences):
+            mine = set(content_words(sentence)) - {stem(n) for n in self.names}
+            for j, clause in enumerate(self.private):
+                theirs = set(content_words(clause))
+                overlap = len(mine & theirs) / max(len(mine), 1)
+                if sims[i, j] >= PRIVATE_SIMILARITY and overlap >= PRIVATE_OVERLAP:
+                    close.append(sentence)
+                    break
+        return close

@@ -1,0 +1,66 @@
+"""The note reader: notes -> clauses with roles -> the plan of a draft.
+
+    reading = read_notes("- her talk on kilns was great\\n- I said I'd send the glaze recipe", "Ana Ruiz")
+    [(c.role, c.text) for c in reading.clauses]
+    # [('topic', 'her talk on kilns was great'), ('promise', "I said I'd send the glaze recipe")]
+
+Clauses come from `text.clauses.split_clauses`; each is labelled by a linear model over its
+MiniLM embedding, its neighbours' embeddings and cue features (features.py), trained on the
+labelled notes in evals/reader (train.py) and measured on a held-out split (evaluate.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from ..embeddings import load_encoder
+from ..models import STEP_ROLES, Clause, Reading
+from ..text.clauses import Span, plain_text, split_clauses
+from ..text.dates import find_when
+from .features import feature_matrix
+from .model import ReaderModel, load_model
+
+__all__ = ["classify_spans", "read_notes"]
+
+
+def classify_spans(
+    spans: list[Span], text: str, *, model: ReaderModel | None = None, embeddings: np.ndarray | None = None
+) -> tuple[list[tuple[str, float]], np.ndarray]:
+    """(role, confidence) for each clause, and the class probabilities behind them."""
+    model = model or load_model()
+    if embeddings is None:
+        embeddings = (
+            load_encoder().encode([s.text for s in spans]) if spans else np.zeros((0, model.embed_dim))
+        )
+    probs = model.probabilities(feature_matrix(spans, embeddings, text))
+    return model.decide(probs), probs
+
+
+def read_notes(
+    notes: str, contact_name: str = "", today: dt.date | None = None, *, model: ReaderModel | None = None
+) -> Reading:
+    """What the notes say, clause by clause: each clause's role, confidence and any time phrase."""
+    today = today or dt.date.today()
+    model = model or load_model()
+    text = plain_text(notes)
+    spans = split_clauses(notes)
+    decided, probs = classify_spans(spans, text, model=model)
+    private = model.private_mass(probs)
+    clauses = []
+    for span, (role, confidence), mass in zip(spans, decided, private, strict=True):
+        found = find_when(span.text, today) if role in STEP_ROLES else None
+        clauses.append(
+            Clause(
+                text=span.text,
+                role=role,  # type: ignore[arg-type]
+                confidence=round(confidence, 4),
+                private=round(float(mass), 4),
+                start=span.start,
+                end=span.end,
+                when=found[0] if found else "",
+                due=found[1] if found else None,
+            )
+        )
+    return Reading(clauses=clauses)

@@ -1,0 +1,175 @@
+"""Reading -> Plan: the few clauses the writer sees, what is held back, and the next step.
+
+The writer never sees "everything shareable". It sees the one to three shared details chosen
+for the message, the clause of the next step, and the names. A clause is shown only when the
+reader is confident of its role and finds it unlikely to be private; a clause it is unsure of
+is simply not shown.
+
+The next step is the notes' own: the sender's promise, then the contact's request, then a
+plan agreed together, then something the sender wants to ask; keep-in-touch only when the
+notes hold none. Its "when" comes from the step's own clause.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+import numpy as np
+from wordfreq import zipf_frequency
+
+from ..channels import CHANNEL, KIND, KIND_OF_ROLE, ROLE_PRIORITY
+from ..embeddings import load_encoder
+from ..models import Clause as ReadClause
+from ..models import DraftRequest, NextStep, Plan, Reading
+from ..text.dates import default_when
+from ..text.names import greeting_name
+from .model import load_model
+
+__all__ = ["KIND_OF_ROLE", "choose_details", "choose_step", "make_plan"]
+
+MAX_SHOWN_WORDS = 40  # a longer clause (a pasted bio) is never shown whole
+
+_SETTINGS = {
+    "conference": "a talk, panel or session at a conference, summit or convention",
+    "event": "a networking event, mixer, meetup, reception, party or trade show",
+    "informational_interview": "an informational interview or coffee chat to learn about their career path",
+    "chance": "a chance meeting with a stranger on a train, plane, queue, gym or cafe",
+}
+
+
+def _safe(clause: ReadClause, show: float, private: float) -> bool:
+    words = len(clause.text.split())
+    return clause.confidence >= show and clause.private < private and 2 <= words <= MAX_SHOWN_WORDS
+
+
+def _specificity(text: str) -> float:
+    """How specific a clause is: its rare words and named things."""
+    words = re.findall(r"[A-Za-z][A-Za-z'-]+", text)
+    rare = sum(1 for w in words if zipf_frequency(w.lower(), "en") < 4.2)
+    named = sum(1 for w in words[1:] if w[:1].isupper())
+    return rare + 0.5 * named
+
+
+def choose_step(reading: Reading, hint: str | None = None) -> tuple[str, ReadClause | None]:
+    """The next-step kind and the clause that carries it (None for keep-in-touch)."""
+    model = load_model()
+    candidates = [
+        c
+        for c in reading.clauses
+        if c.role in KIND_OF_ROLE and _safe(c, model.show_threshold, model.private_threshold / 2)
+    ]
+    if hint:
+        matching = [c for c in candidates if KIND_OF_ROLE[c.role] == hint]
+        return hint, (max(matching, key=lambda c: c.confidence) if matching else None)
+    for role in ROLE_PRIORITY:
+        of_role = [c for c in candidates if c.role == role]
+        if of_role:
+            return KIND_OF_ROLE[role], max(of_role, key=lambda c: c.confidence)
+    return "keep_in_touch", None
+
+
+def choose_details(reading: Reading, limit: int, exclude: ReadClause | None = None) -> list[ReadClause]:
+    model = load_model()
+    topics = [
+        c
+        for c in reading.clauses
+        if c.role == "topic"
+        and c is not exclude
+        and _safe(c, model.show_threshold, model.private_threshold / 2)
+    ]
+    ranked = sorted(topics, key=lambda c: c.confidence * (1 + _specificity(c.text)), reverse=True)
+    chosen = ranked[:limit]
+    return sorted(chosen, key=lambda c: c.start)  # in the order of the notes
+
+
+@lru_cache(maxsize=1)
+def _setting_vectors() -> tuple[list[str], np.ndarray]:
+    names = list(_SETTINGS)
+    return names, load_encoder().encode([_SETTINGS[n] for n in names])
+
+
+def detect_setting(where_met: str, first_clause: str) -> str:
+    text = where_met or first_clause
+    if not text.strip():
+        return "other"
+    names, vectors = _setting_vectors()
+    scores = vectors @ load_encoder().encode([text])[0]
+    best = int(np.argmax(scores))
+    return names[best] if scores[best] >= 0.2 else "other"
+
+
+def _option_text(kind: str, clause: ReadClause | None) -> str:
+    if clause is None:
+        return "Keep the door open: ask if you may reach out in the next few weeks."
+    return f"{KIND[kind].label}: {clause.text.strip(' .')}"
+
+
+def _second_touch(request: DraftRequest, plan: Plan, today: dt.date) -> Plan:
+    """A second touch: deliver the promise now, or nudge lightly after no reply."""
+    follow = request.follow_up
+    assert follow is not None
+    topic = follow.previous_topic or follow.previous_subject
+    details = [topic] if topic else plan.details[:1]
+    if follow.kind == "deliver":
+        return plan.model_copy(
+            update={
+                "next_step_type": "offer",
+                "step_clause": follow.promise or follow.previous_step,
+                "details": details,
+                "follow_up_when": "today",
+                "follow_up_date": today,
+                "options": [NextStep(type="offer", text=f"Deliver: {follow.promise}", why=KIND["offer"].why)],
+            }
+        )
+    when, date = default_when("keep_in_touch", today)
+    return plan.model_copy(
+        update={
+            "next_step_type": "keep_in_touch",
+            "step_clause": "",
+            "details": details,
+            "follow_up_when": when,
+            "follow_up_date": date,
+            "options": [NextStep(type="keep_in_touch", text="A light nudge", why=KIND["keep_in_touch"].why)],
+        }
+    )
+
+
+def make_plan(request: DraftRequest, reading: Reading, today: dt.date | None = None) -> Plan:
+    today = today or dt.date.today()
+    kind, step = choose_step(reading, request.next_step_hint)
+    details = choose_details(reading, CHANNEL[request.channel].max_details, exclude=step)
+    when, date = (step.when, step.due) if step and step.when and step.due else default_when(kind, today)
+    shown = {id(c) for c in details} | ({id(step)} if step else set())
+    options = [NextStep(type=kind, text=_option_text(kind, step), why=KIND[kind].why)]  # type: ignore[arg-type]
+    for role in ROLE_PRIORITY:
+        other = KIND_OF_ROLE[role]
+        if other in {o.type for o in options}:
+            continue
+        model = load_model()
+        found = [c for c in reading.of(role) if _safe(c, model.show_threshold, model.private_threshold / 2)]
+        if found:
+            options.append(NextStep(type=other, text=_option_text(other, found[0]), why=KIND[other].why))  # type: ignore[arg-type]
+    if "keep_in_touch" not in {o.type for o in options}:
+        options.append(
+            NextStep(
+                type="keep_in_touch", text=_option_text("keep_in_touch", None), why=KIND["keep_in_touch"].why
+            )
+        )
+    plan = Plan(
+        greeting_name=greeting_name(request.contact.name, request.notes),
+        details=[c.text for c in details],
+        step_clause=step.text if step else "",
+        held_back=[c.text for c in reading.of("agenda", "confidence")],
+        unshown=[c.text for c in reading.clauses if id(c) not in shown],
+        agenda_present=bool(reading.of("agenda")),
+        setting=detect_setting(request.contact.where_met, reading.clauses[0].text if reading.clauses else ""),
+        next_step_type=kind,  # type: ignore[arg-type]
+        options=options[:3],
+        follow_up_when=when,
+        follow_up_date=date,
+        suspicious=[c.text for c in reading.of("to_model")],
+        follow_up=request.follow_up,
+    )
+    return _second_touch(request, plan, today) if request.follow_up else plan
