@@ -16,7 +16,10 @@ import numpy as np
 from ..errors import ConfigError
 from ..models import PRIVATE_ROLES, ROLES
 
-__all__ = ["ReaderModel", "load_model", "model_path"]
+__all__ = ["SHOWN_PRIVATE_MAX", "ReaderModel", "load_model", "model_path"]
+
+# A clause is shown to the writer only when the reader gives it at most this chance of being private.
+SHOWN_PRIVATE_MAX = 0.15
 
 
 def model_path() -> Path:
@@ -66,6 +69,10 @@ class ReaderModel:
                 best = int(np.argmax(row))
                 out.append((self.classes[best], float(row[best])))
         return out
+
+    def may_show(self, confidence: float, private: float) -> bool:
+        """Whether a clause is sure enough of its role, and far enough from private, to be shown."""
+        return confidence >= self.show_threshold and private < SHOWN_PRIVATE_MAX
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -39,9 +39,9 @@ _SETTINGS = {
 }
 
 
-def _safe(clause: ReadClause, show: float, private: float) -> bool:
+def _safe(clause: ReadClause) -> bool:
     words = len(clause.text.split())
-    return clause.confidence >= show and clause.private < private and 2 <= words <= MAX_SHOWN_WORDS
+    return load_model().may_show(clause.confidence, clause.private) and 2 <= words <= MAX_SHOWN_WORDS
 
 
 def _specificity(text: str) -> float:
@@ -54,11 +54,10 @@ def _specificity(text: str) -> float:
 
 def choose_step(reading: Reading, hint: str | None = None) -> tuple[str, ReadClause | None]:
     """The next-step kind and the clause that carries it (None for keep-in-touch)."""
-    model = load_model()
     candidates = [
         c
         for c in reading.clauses
-        if c.role in KIND_OF_ROLE and _safe(c, model.show_threshold, model.private_threshold / 2)
+        if c.role in KIND_OF_ROLE and _safe(c)
     ]
     if hint:
         matching = [c for c in candidates if KIND_OF_ROLE[c.role] == hint]
@@ -71,13 +70,12 @@ def choose_step(reading: Reading, hint: str | None = None) -> tuple[str, ReadCla
 
 
 def choose_details(reading: Reading, limit: int, exclude: ReadClause | None = None) -> list[ReadClause]:
-    model = load_model()
     topics = [
         c
         for c in reading.clauses
         if c.role == "topic"
         and c is not exclude
-        and _safe(c, model.show_threshold, model.private_threshold / 2)
+        and _safe(c)
     ]
     ranked = sorted(topics, key=lambda c: c.confidence * (1 + _specificity(c.text)), reverse=True)
     chosen = ranked[:limit]
@@ -147,8 +145,7 @@ def make_plan(request: DraftRequest, reading: Reading, today: dt.date | None = N
         other = KIND_OF_ROLE[role]
         if other in {o.type for o in options}:
             continue
-        model = load_model()
-        found = [c for c in reading.of(role) if _safe(c, model.show_threshold, model.private_threshold / 2)]
+        found = [c for c in reading.of(role) if _safe(c)]
         if found:
             options.append(NextStep(type=other, text=_option_text(other, found[0]), why=KIND[other].why))  # type: ignore[arg-type]
     if "keep_in_touch" not in {o.type for o in options}:

@@ -22,7 +22,7 @@ from ..errors import ConfigError
 from ..models import PRIVATE_ROLES, ROLES
 from .corpus import Note, load_notes, our_clauses, project_labels
 from .features import feature_matrix
-from .model import ReaderModel, model_path
+from .model import SHOWN_PRIVATE_MAX, ReaderModel, model_path
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ __all__ = ["Examples", "examples", "train"]
 GRID = ((64, 1.0), (128, 1.0))  # (hidden units, L2 strength)
 MEMBERS = 5
 PRIVATE_GRID = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
-SHOW_GRID = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+SHOW_GRID = (0.5, 0.6, 0.7, 0.8, 0.9)  # a clause the reader is less sure of is never shown
 PRIVATE_RECALL_TARGET = 0.95
 
 
@@ -113,7 +113,7 @@ def _thresholds(model: ReaderModel, dev: Examples) -> tuple[float, float]:
     top = probs.max(axis=1)
     show_threshold = SHOW_GRID[-1]
     for t in reversed(SHOW_GRID):
-        shown = (top >= t) & (mass < private_threshold / 2)
+        shown = (top >= t) & (mass < SHOWN_PRIVATE_MAX)
         if not (shown & is_private).any():
             show_threshold = t
     return private_threshold, show_threshold
