@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from drafter.cli_guidance import (
+from drafter.cli.guidance import (
     EVAL_CASES,
     eval_retrieval_cmd,
     guidance_group,

@@ -1,6 +1,6 @@
 """Guidance commands: `drafter index`, `ingest`, `guidance list`, `search` and `eval retrieval`.
 
-cli.py attaches these to the `drafter` group. Each command turns a DrafterError into one line
+The package attaches these to the `drafter` group. Each command turns a DrafterError into one line
 on stderr and exit code 2, so they behave the same when run on their own.
 """
 
@@ -15,12 +15,12 @@ from typing import Any, TypeVar
 
 import click
 
-from .config import Settings
-from .errors import DrafterError, InputError
+from ..config import Settings
+from ..errors import DrafterError, InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EVAL_CASES = Path(__file__).resolve().parents[1] / "evals" / "retrieval.jsonl"
+EVAL_CASES = Path(__file__).resolve().parents[2] / "evals" / "retrieval.jsonl"
 
 
 class _Failed(click.ClickException):
@@ -39,7 +39,7 @@ def _friendly(func: F) -> F:
 
 
 def _index(settings: Settings | None = None) -> Any:
-    from .retrieval import get_index
+    from ..retrieval import get_index
 
     return get_index(settings or Settings.from_env())
 
@@ -76,7 +76,7 @@ def guidance_group() -> None:
 @_friendly
 def list_cmd() -> None:
     """Show each guidance source, its passage count and title."""
-    from .corpus import builtin_sources
+    from ..corpus import builtin_sources
 
     index = _index()
     titles = index.corpus().titles
@@ -110,7 +110,7 @@ def search_cmd(query: tuple[str, ...], k: int, as_json: bool) -> None:
 
 def load_cases(path: Path) -> list[dict[str, Any]]:
     """Read the labelled queries: one JSON object a line with `query` or `situation`, and `relevant`."""
-    from .retrieval import situation_query
+    from ..retrieval import situation_query
 
     if not path.is_file():
         raise InputError(f"No labelled queries at {path}: pass --cases with a .jsonl file.")

@@ -1,0 +1,74 @@
+"""`drafter eval drafts|reader|retrieval`: measure the drafts, the note reader and retrieval."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import settings as _settings
+from .guidance import eval_retrieval_cmd
+
+
+@click.group("eval")
+def eval_group() -> None:
+    """Measure retrieval, the note reader and draft quality."""
+
+
+eval_group.add_command(eval_retrieval_cmd, "retrieval")
+
+DEFAULT_SCENARIOS = Path(__file__).resolve().parents[2] / "evals" / "scenarios.jsonl"
+
+
+@eval_group.command("drafts")
+@click.option("--scenarios", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              default=DEFAULT_SCENARIOS, show_default="evals/scenarios.jsonl")
+@click.option("--backend", type=click.Choice(("embedded", "openai")), default=None,
+              help="Backend to evaluate (default: DRAFTER_BACKEND).")
+@click.option("--split", type=click.Choice(("dev", "test", "all")), default="dev", show_default=True,
+              help="Which scenarios: dev (for tuning), test (held out: measure only), or all.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N scenarios.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def eval_drafts(scenarios: Path, backend: str | None, split: str, limit: int | None, as_json: bool) -> None:
+    """Run the scenarios through the real pipeline and score every draft."""
+    from ..evaluation import format_report, load_scenarios, run_eval
+    from ..pipeline import Drafter
+
+    items = load_scenarios(scenarios, split=None if split == "all" else split)[:limit]
+    drafter = Drafter(_settings(backend=backend))
+
+    def progress(done: int, total: int, result: Any) -> None:
+        click.echo(f"{done}/{total} {result.id}: {'pass' if result.passed else 'fail'}", err=True)
+
+    report = run_eval(items, drafter, progress=progress)
+    click.echo(report.model_dump_json(indent=2) if as_json else format_report(report))
+
+
+@eval_group.command("reader")
+@click.option("--split", "splits", type=click.Choice(("dev", "test")), multiple=True,
+              help="Splits to measure (repeatable); default dev and test side by side.")
+@click.option("--train", is_flag=True, help="Train the reader on the train split first (needs scikit-learn).")
+@click.option("--calibrate", is_flag=True, help="Also choose the output guard's thresholds on the dev split.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def eval_reader(splits: tuple[str, ...], train: bool, calibrate: bool, as_json: bool) -> None:
+    """Measure the note reader on the labelled notes, beside the old word-list planner."""
+    from ..reader.evaluate import calibrate_guard, evaluate, format_reader_report, load_baseline
+
+    out: dict[str, Any] = {}
+    if train:
+        from ..reader.train import train as fit
+
+        out["training"] = fit()
+        click.echo(f"trained: {out['training']}", err=True)
+    reports = [evaluate(split) for split in (splits or ("dev", "test"))]
+    out["reports"] = reports
+    if calibrate:
+        out["guard"] = calibrate_guard("dev")
+    if as_json:
+        click.echo(json.dumps(out, indent=2))
+        return
+    click.echo(format_reader_report(reports, load_baseline()))
+    if calibrate:
+        click.echo(f"\nguard thresholds (dev): {out['guard']}")

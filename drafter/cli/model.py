@@ -1,0 +1,40 @@
+"""`drafter model prepare|check`: the embedded model."""
+
+from __future__ import annotations
+
+import click
+
+from . import settings as _settings
+
+
+@click.group()
+def model() -> None:
+    """The embedded model: prepare and check it."""
+
+
+@model.command("prepare")
+def model_prepare() -> None:
+    """Assemble and verify the embedded model (done once by `make setup`)."""
+    from ..local_model import prepare_model
+
+    path = prepare_model(_settings())
+    click.echo(str(path))
+
+
+@model.command("check")
+def model_check() -> None:
+    """Start the configured backend and ask it for one short reply."""
+    from langchain_core.messages import HumanMessage
+
+    from .. import llm
+
+    settings = _settings()
+    reply = llm.complete_json(
+        llm.build_chat_model(settings),
+        [HumanMessage('Reply with the JSON {"ok": true}.')],
+        schema_name="check",
+        schema={"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]},
+        max_tokens=20,
+    )
+    backend, name = llm.describe_backend(settings)
+    click.echo(f"{backend} model {name}: answered in {reply.seconds:.1f} s")
