@@ -54,7 +54,9 @@ def test_time_phrases_and_their_dates(text: str, phrase: str, day: dt.date) -> N
     assert find_when(text, TODAY) == (phrase, day)
 
 
-@pytest.mark.parametrize("text", ["Sat next to her on the train", "may be useful", "see you in March next year"])
+@pytest.mark.parametrize(
+    "text", ["Sat next to her on the train", "may be useful", "see you in March next year"]
+)
 def test_no_time_phrase_where_there_is_none_or_it_is_past_the_horizon(text: str) -> None:
     assert find_when(text, TODAY) is None
 
@@ -108,5 +110,23 @@ def test_distinctive_words_are_rare_or_named() -> None:
 
 def test_sentences() -> None:
     assert sentences("Met Dr. Tanaka at RustConf. Great talk!\nSecond line") == [
-        "Met Dr. Tanaka at RustConf.", "Great talk!", "Second line"
+        "Met Dr. Tanaka at RustConf.",
+        "Great talk!",
+        "Second line",
     ]
+
+
+@pytest.mark.parametrize(
+    ("full", "notes", "greet"),
+    [
+        ("Ms. Julia Novak", "", "Ms. Novak"),
+        ("Mrs. Esther Kaplan-Ruiz", "", "Mrs. Kaplan-Ruiz"),
+        ("Cllr Rachel Adeyemi", "", "Cllr Adeyemi"),
+        ("Judge Patricia Holloway", "", "Judge Holloway"),
+        ("Dr. María José Ferreira", "María José runs the lab", "Dr. Ferreira"),
+        ("Li Na Zhou", "Li Na told me about her lab", "Li Na"),
+        ("Henrik Dahl", "He showed me his boat", "Henrik"),
+    ],
+)
+def test_formal_titles_and_compound_given_names(full: str, notes: str, greet: str) -> None:
+    assert greeting_name(full, notes) == greet

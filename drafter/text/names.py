@@ -18,7 +18,12 @@ _CUE_RE = re.compile(
     r"nickname(?: is)?|everyone calls (?:her|him|them))\s+[\"'“‘]?([A-Z][\w'’-]{1,20})",
 )
 _FAMILY_FIRST_RE = re.compile(r"(?i)\b(family|sur)[ -]?name (comes )?first\b")
-_ACADEMIC = {"dr", "prof", "professor", "doctor", "rev", "reverend", "judge", "sen", "senator", "rep"}
+# Titles a person typed into the contact's name to be greeted by: title + family name.
+_FORMAL = {
+    "dr", "prof", "professor", "doctor", "rev", "reverend", "judge", "sen", "senator", "rep",
+    "mr", "mrs", "ms", "mx", "miss", "cllr", "councillor", "president", "dean",
+}
+_DOTTED = {"dr", "prof", "mr", "mrs", "ms", "mx", "rev", "sen", "rep"}
 
 
 def _tidy(name: str) -> str:
@@ -31,9 +36,15 @@ def _tidy(name: str) -> str:
 def _title(parsed: HumanName) -> str:
     first = parsed.title.split()[0] if parsed.title else ""
     key = first.lower().rstrip(".")
-    if key not in _ACADEMIC:
+    if key not in _FORMAL:
         return ""
-    return {"professor": "Prof.", "doctor": "Dr."}.get(key, first if first.endswith(".") else first + ".")
+    if key in ("professor", "doctor"):
+        return {"professor": "Prof.", "doctor": "Dr."}[key]
+    return first.rstrip(".") + "." if key in _DOTTED else first.rstrip(".")
+
+
+def _in_notes(phrase: str, notes: str) -> bool:
+    return bool(phrase) and re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", notes) is not None
 
 
 def greeting_name(full_name: str, notes: str = "") -> str:
@@ -49,12 +60,15 @@ def greeting_name(full_name: str, notes: str = "") -> str:
         return _tidy(parsed.nickname.split()[0])
     tokens = [t for t in (parsed.first, parsed.middle, parsed.last) if t]
     family_first = bool(_FAMILY_FIRST_RE.search(notes))
+    # A compound given name the notes use ("María José", "Li Na") keeps its second part.
+    given_two = f"{parsed.first} {parsed.middle.split()[0]}" if parsed.middle else ""
+    compound = not family_first and _in_notes(given_two, notes)
     title = _title(parsed)
     if title:
         if family_first and parsed.first:
             return f"{title} {_tidy(parsed.first)}"
         # A title goes with the whole family name: "Dr. García López", "Prof. van der Berg".
-        middle = parsed.middle if len(parsed.middle.rstrip(".")) > 1 else ""  # not an initial
+        middle = parsed.middle if len(parsed.middle.rstrip(".")) > 1 and not compound else ""
         family = " ".join(t for t in (middle, parsed.last) if t)
         if family:
             return f"{title} {family}"
@@ -62,6 +76,8 @@ def greeting_name(full_name: str, notes: str = "") -> str:
         return _tidy(full_name)
     if family_first and parsed.last:
         return _tidy(parsed.last)
+    if compound:
+        return _tidy(given_two)
     return _tidy(parsed.first or tokens[0])
 
 
