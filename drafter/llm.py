@@ -18,7 +18,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
 from .config import Settings
-from .errors import BackendError, ConfigError
+from .errors import BackendError, ConfigError, TruncatedReply
 
 logger = logging.getLogger(__name__)
 
@@ -164,6 +164,8 @@ def complete_json(
             last_error = exc
             logger.info("backend refused %s output; falling back", response_format["type"])
             continue
+        except openai.LengthFinishReasonError as exc:
+            raise TruncatedReply("The model's reply was cut at the token limit.") from exc
         except openai.OpenAIError as exc:
             raise _wrap(exc) from exc
         except ValueError as exc:
@@ -172,6 +174,8 @@ def complete_json(
                 "The model server sent a reply that is not valid JSON: try again, or check the server."
             ) from exc
         text = str(message.content)
+        if (getattr(message, "response_metadata", None) or {}).get("finish_reason") == "length":
+            raise TruncatedReply("The model's reply was cut at the token limit.")
         data = parse_json_object(text)
         tokens_in, tokens_out, cached = _usage(message)
         return Reply(data, text, tokens_in, tokens_out, cached, time.perf_counter() - started)
