@@ -141,6 +141,18 @@ def run_bench(
     results["cached_input_tokens_per_draft"] = round(stats.cached_tokens / max(len(times), 1))
     results["output_tokens_per_draft"] = round(stats.output_tokens / max(len(times), 1))
 
+    # The note reader's share of a warm draft: reading every request's notes again, alone.
+    from .reader import read_notes
+
+    reads = []
+    for request in requests[:drafts]:
+        t = time.perf_counter()
+        read_notes(request.notes, request.contact.name)
+        reads.append((time.perf_counter() - t) * 1000)
+    results["reader_ms_p50"] = round(_percentile(reads, 0.5), 1)
+    share = statistics.mean(reads) / 1000 / max(statistics.mean(times), 1e-9)
+    results["reader_share_of_draft"] = round(share, 3)
+
     raw = raw_decode_rate(settings, max(32, int(results["output_tokens_per_draft"])))
     results.update({k: round(v, 1) for k, v in raw.items()})
     floor = stats.output_tokens / max(len(times), 1) / max(raw["decode_tokens_per_s"], 1e-9)
