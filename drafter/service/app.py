@@ -26,7 +26,7 @@ from .. import __version__
 from ..config import Settings
 from ..store.db import database_url, migrate
 from ..store.jobs import JobStore
-from . import batches, routes
+from . import batches, memory_routes, routes
 from .errors import install_handlers
 from .limits import AccessLog, BodyLimit
 from .state import ServiceState
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None, *, drafter: Any = None) -> Fast
     install_handlers(app)
     app.include_router(routes.router)
     app.include_router(batches.router)
+    app.include_router(memory_routes.router)
     app.add_middleware(BodyLimit)
     if settings.cors_origins:
         app.add_middleware(
