@@ -46,25 +46,35 @@ SUBJECT_MAX = 80
 
 KIND: dict[str, KindSpec] = {
     "offer": KindSpec(
-        "offer", "Offer something",
+        "offer",
+        "Offer something",
         "You said you would, or they asked: following through is the most relevant next step.",
-        "in the next few days", 3,
+        "in the next few days",
+        3,
         "say you will do the thing from the notes for them (a simple, relevant offer)",
     ),
     "ask": KindSpec(
-        "ask", "Ask for something small", "A small favour tied to what you talked about.",
-        "next week", 7,
+        "ask",
+        "Ask for something small",
+        "A small favour tied to what you talked about.",
+        "next week",
+        7,
         "ask them for the small thing from the notes, politely, as a question",
     ),
     "joint_venture": KindSpec(
-        "joint_venture", "Continue the conversation (joint venture)",
+        "joint_venture",
+        "Continue the conversation (joint venture)",
         "You both want to keep this conversation going.",
-        "in the next couple of weeks", 14,
+        "in the next couple of weeks",
+        14,
         "propose to continue what you agreed or began together",
     ),
     "keep_in_touch": KindSpec(
-        "keep_in_touch", "Keep the door open", "No natural ask or offer yet: keep the door open.",
-        "in the next few weeks", 21,
+        "keep_in_touch",
+        "Keep the door open",
+        "No natural ask or offer yet: keep the door open.",
+        "in the next few weeks",
+        21,
         "keep the door open: ask if you may reach out, with the rough time",
     ),
 }

@@ -190,10 +190,10 @@ def check_voice(
     ):
         return _result("voice", False, "it reads as their reply to you; write it from you to them")
     name = plan.greeting_name.split()[-1] if plan.greeting_name else ""
-    if name and re.search(
-        rf"\b{re.escape(name)}(['’]s\b|\s+(is|was|has|said|mentioned|told|likes|loves|wants)\b)", text
-    ):
-        return _result("voice", False, f"talk to {name}, not about them")
+    for match in re.finditer(rf"\b{re.escape(name)}\b", text) if name else ():
+        before, after = text[: match.start()].rstrip(), text[match.end() :]
+        if not (before.endswith((",", "Thanks", "thanks", "Hi", "Dear")) or after[:1] in {",", "!", "?"}):
+            return _result("voice", False, f"talk to {name}, not about them")
     shown = " ".join(plan.shown)
     others_named = [
         w for w in words(shown)[1:] if w[:1].isupper() and w not in guard.names and not is_common(w)
