@@ -20,7 +20,7 @@ from .embeddings import load_encoder
 from .guard import Guard
 from .models import CheckResult, Draft, DraftParts, DraftRequest, Plan
 from .text.dates import HORIZON_DAYS
-from .text.overlap import content_words, distinctive, is_common, sentences, stem, words
+from .text.overlap import content_words, distinctive, is_common, stem, words
 
 __all__ = ["CHECKS", "LABELS", "mentions", "run_checks", "warnings_from"]
 
@@ -194,14 +194,14 @@ def check_voice(
         before, after = text[: match.start()].rstrip(), text[match.end() :]
         if not (before.endswith((",", "Thanks", "thanks", "Hi", "Dear")) or after[:1] in {",", "!", "?"}):
             return _result("voice", False, f"talk to {name}, not about them")
+    if re.search(r"\b(he|she|him|her|his|hers)\b", parts.step, re.I):
+        return _result("voice", False, "the next step says 'he' or 'she' where it should say 'you'")
     shown = " ".join(plan.shown)
     others_named = [
         w for w in words(shown)[1:] if w[:1].isupper() and w not in guard.names and not is_common(w)
     ]
-    if not others_named:
-        for sentence in sentences(text):
-            if re.match(r"(She|He)\b", sentence):
-                return _result("voice", False, "it says 'she' or 'he' where it should say 'you'")
+    if not others_named and re.search(r"\b(he|she|him|her|his|hers)\b", " ".join(parts.recall), re.I):
+        return _result("voice", False, "it says 'she' or 'he' where it should say 'you'")
     return _result("voice", True)
 
 
