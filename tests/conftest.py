@@ -36,7 +36,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, request: pytest.F
 def fake_model(monkeypatch: pytest.MonkeyPatch) -> FakeChatModel:
     """Install a FakeChatModel at the model seam; queue replies on it."""
     model = FakeChatModel()
-    monkeypatch.setattr(llm, "build_chat_model", lambda settings: model)
+    monkeypatch.setattr(llm, "build_chat_model", lambda settings, **options: model)
     return model
 
 

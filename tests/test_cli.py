@@ -18,7 +18,7 @@ REPLY = {
     "recall": "Thanks for the lovely chat at the climate meetup; I keep thinking about what you said "
               "about bike commuting in the rain.",
     "next_step": "I'll send you the bike map I mentioned next week.",
-    "guidance": [],
+    "guidance": ["G1"],
 }
 
 

@@ -32,10 +32,8 @@ def test_env_variables_set_options(env: dict[str, str], field: str, value: objec
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"DRAFTER_BACKEND": "claude"}, "DRAFTER_BACKEND"),
         ({"DRAFTER_TIMEOUT": "soon"}, "DRAFTER_TIMEOUT"),
         ({"DRAFTER_PARALLEL": "0"}, "DRAFTER_PARALLEL"),
-        ({"DRAFTER_EMBEDDED_MODEL": "gpt2"}, "DRAFTER_EMBEDDED_MODEL"),
         ({"DRAFTER_EMBEDDINGS": "bert"}, "DRAFTER_EMBEDDINGS"),
     ],
 )

@@ -3,9 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from drafter import local_model
 from drafter.config import Settings
 from drafter.errors import ModelError
+from drafter.llm.embedded import server as local_server
+from drafter.llm.embedded import weights as local_model
 
 
 def _spec(tmp_path: Path, parts: list[bytes]) -> tuple[local_model.ModelSpec, list[Path]]:
@@ -83,7 +84,7 @@ def test_a_bad_model_file_gives_one_clear_message(tmp_path: Path) -> None:
     bad.write_bytes(b"GGUF" + b"\0" * 1024)
     settings = Settings.from_env(model_path=str(bad))
     with pytest.raises(ModelError, match="failed to start"):
-        local_model.get_server(settings)
+        local_server.get_server(settings)
 
 
 def test_no_disk_space_says_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -138,19 +138,20 @@ def test_the_system_prompt_cache_is_saved_once_and_restored_on_start(
 ) -> None:
     import logging
 
-    from drafter import llm, local_model
+    from drafter import llm
+    from drafter.prompts import system_prompt
 
-    model_file = local_model.prepare_model(Settings.from_env())
+    model_file = Path(llm.provider_for(Settings.from_env()).prepare(Settings.from_env()))
     # A data directory of its own (with the real model file) so the cache starts empty.
     settings = Settings.from_env(data_dir=tmp_path / "data", model_path=str(model_file))
-    caplog.set_level(logging.INFO, logger="drafter.local_model")
-    local_model.stop_servers()
-    llm.build_chat_model(settings)
+    caplog.set_level(logging.INFO, logger="drafter.llm.embedded.server")
+    llm.release_all()
+    llm.build_chat_model(settings, warm=system_prompt())
     saved = list((settings.models_dir / "prompt-cache").glob("system-*.bin"))
     assert len(saved) == 1 and saved[0].stat().st_size > 1_000_000
     assert "cache saved: True" in caplog.text
-    local_model.stop_servers()
+    llm.release_all()
     caplog.clear()
-    llm.build_chat_model(settings)
+    llm.build_chat_model(settings, warm=system_prompt())
     assert "system prompt cache restored" in caplog.text
-    local_model.stop_servers()
+    llm.release_all()

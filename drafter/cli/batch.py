@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from .. import llm
 from ..config import Settings
 from ..models import BatchRow
 
@@ -36,10 +37,7 @@ def batch(
 
     settings = Settings.from_env()
     concurrency = concurrency or settings.parallel
-    if settings.backend == "embedded" and concurrency > settings.parallel:
-        # Each concurrent row needs a slot of its own on the embedded server, or it waits its turn
-        # and can run into the timeout.
-        settings = settings.with_(parallel=concurrency)
+    settings = llm.provider_for(settings).for_concurrency(settings, concurrency)
     make: Any = Drafter  # the public API's lazily imported class
     progress = Progress()
     try:

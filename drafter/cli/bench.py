@@ -20,6 +20,7 @@ from typing import Any
 
 import click
 
+from .. import llm
 from ..config import Settings
 from ..models import DraftRequest
 from . import settings as _settings
@@ -59,31 +60,6 @@ def measure_cold_start(settings: Settings) -> float:
     return time.perf_counter() - started
 
 
-def raw_decode_rate(settings: Settings, tokens: int) -> dict[str, float]:
-    """llama.cpp's own prompt and decode speed for this model on this machine."""
-    import httpx
-
-    from ..local_model import get_server
-
-    server = get_server(settings)
-    response = httpx.post(
-        f"{server.base_url}/chat/completions",
-        headers={"Authorization": f"Bearer {server.api_key}"},
-        json={
-            "model": server.model_name,
-            "messages": [{"role": "user", "content": "Count from 1 to 1000, separated by spaces."}],
-            "max_tokens": tokens,
-            "temperature": 0,
-        },
-        timeout=300,
-    ).json()
-    timings = response.get("timings", {})
-    return {
-        "decode_tokens_per_s": float(timings.get("predicted_per_second", 0.0)),
-        "prompt_tokens_per_s": float(timings.get("prompt_per_second", 0.0)),
-    }
-
-
 def run_bench(
     settings: Settings,
     *,
@@ -99,7 +75,7 @@ def run_bench(
 
     results: dict[str, Any] = {
         "machine": f"{platform.machine()}, {_cores()} cores, {platform.python_version()}",
-        "backend": settings.backend,
+        "backend": llm.describe_backend(settings)[0],
         "settings": {"parallel": settings.parallel, "attempts": settings.attempts},
     }
     if cold:
@@ -156,7 +132,7 @@ def run_bench(
     share = statistics.mean(reads) / 1000 / max(statistics.mean(times), 1e-9)
     results["reader_share_of_draft"] = round(share, 3)
 
-    raw = raw_decode_rate(settings, max(32, int(results["output_tokens_per_draft"])))
+    raw = llm.decode_rate(settings, max(32, int(results["output_tokens_per_draft"])))
     results.update({k: round(v, 1) for k, v in raw.items()})
     floor = stats.output_tokens / max(len(times), 1) / max(raw["decode_tokens_per_s"], 1e-9)
     results["raw_decode_floor_s"] = round(floor, 2)
@@ -167,8 +143,7 @@ def run_bench(
     results["peak_rss_mib"] = round(_peak_rss_mib(), 0)
 
     # Batch throughput at each concurrency, each on a server with that many slots.
-    from ..local_model import stop_servers
-
+    provider = llm.provider_for(settings)
     batch: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "batch.jsonl"
@@ -189,8 +164,8 @@ def run_bench(
                     + "\n"
                 )
         for concurrency in concurrencies:
-            stop_servers()
-            run_drafter = Drafter(settings.with_(parallel=concurrency))
+            llm.release_all()
+            run_drafter = Drafter(provider.for_concurrency(settings.with_(parallel=1), concurrency))
             run_drafter.warm_up()
             t = time.perf_counter()
             summary = run_batch(
@@ -211,10 +186,10 @@ def run_bench(
     # The service: drafts through the API against the library, and a batch job's pace.
     from ..service.bench import bench_service
 
-    stop_servers()
+    llm.release_all()
     try:
         results["service"] = bench_service(
-            settings, requests, drafts=min(drafts, 6), batch_rows=batch_rows, stop_models=stop_servers
+            settings, requests, drafts=min(drafts, 6), batch_rows=batch_rows, stop_models=llm.release_all
         )
     except Exception as exc:  # a measurement: report what went wrong, keep the other figures
         results["service"] = {"error": " ".join(str(exc).split()) or type(exc).__name__}

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from .. import llm
 from . import settings as _settings
 from .guidance import eval_retrieval_cmd
 
@@ -25,7 +26,7 @@ DEFAULT_SCENARIOS = Path(__file__).resolve().parents[2] / "evals" / "scenarios.j
 @eval_group.command("drafts")
 @click.option("--scenarios", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               default=DEFAULT_SCENARIOS, show_default="evals/scenarios.jsonl")
-@click.option("--backend", type=click.Choice(("embedded", "openai")), default=None,
+@click.option("--backend", type=click.Choice(llm.backend_names()), default=None,
               help="Backend to evaluate (default: DRAFTER_BACKEND).")
 @click.option("--split", type=click.Choice(("dev", "test", "all")), default="dev", show_default=True,
               help="Which scenarios: dev (for tuning), test (held out: measure only), or all.")

@@ -1,4 +1,4 @@
-"""`drafter model prepare|check`: the embedded model."""
+"""`drafter model prepare|check`: the configured backend's model."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ from . import settings as _settings
 
 @click.group()
 def model() -> None:
-    """The embedded model: prepare and check it."""
+    """The model: prepare and check it."""
 
 
 @model.command("prepare")
 def model_prepare() -> None:
-    """Assemble and verify the embedded model (done once by `make setup`)."""
-    from ..local_model import prepare_model
+    """Prepare the backend's model (the embedded one is assembled and verified; `make setup` does it)."""
+    from .. import llm
 
-    path = prepare_model(_settings())
-    click.echo(str(path))
+    settings = _settings()
+    click.echo(llm.provider_for(settings).prepare(settings))
 
 
 @model.command("check")

@@ -1,7 +1,8 @@
-"""The one model seam: every backend is an OpenAI-compatible chat model.
+"""Structured replies: one JSON call to any OpenAI-compatible chat model, SDK errors wrapped.
 
-`build_chat_model(settings)` returns a LangChain chat model; the embedded backend is simply a
-llama.cpp server on 127.0.0.1 that we start ourselves. Tests replace `build_chat_model`.
+`complete_json` asks for JSON-schema output, falls back to JSON mode where a server refuses
+it, and returns a typed `Reply`; every SDK error leaves here as a BackendError saying what
+to do next.
 """
 
 from __future__ import annotations
@@ -12,20 +13,15 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import BaseMessage
+from ..errors import BackendError, TruncatedReply
 
-from .config import Settings
-from .errors import BackendError, ConfigError, TruncatedReply
+if TYPE_CHECKING:
+    from langchain_core.language_models.chat_models import BaseChatModel
+    from langchain_core.messages import BaseMessage
 
 logger = logging.getLogger(__name__)
-
-# Tests set this to False so that reaching a real model fails loudly.
-ALLOW_MODEL_REQUESTS = True
-
-DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
 
 @dataclass
@@ -38,56 +34,6 @@ class Reply:
     output_tokens: int = 0
     cached_tokens: int = 0
     seconds: float = 0.0
-
-
-def describe_backend(settings: Settings) -> tuple[str, str]:
-    """(backend, model name) as shown to users and written to outputs."""
-    if settings.backend == "embedded":
-        from .local_model import model_label
-
-        return "embedded", model_label(settings)
-    return "openai", settings.model or DEFAULT_OPENAI_MODEL
-
-
-def build_chat_model(settings: Settings) -> BaseChatModel:
-    """Build the chat model for the configured backend (the seam tests replace)."""
-    if not ALLOW_MODEL_REQUESTS:
-        raise RuntimeError(
-            "A test tried to reach a real model: use the fake_model fixture or mark it real_model."
-        )
-    from langchain_openai import ChatOpenAI
-
-    if settings.backend == "embedded":
-        from .local_model import ensure_prefix, get_server
-        from .prompts import system_prompt
-
-        server = get_server(settings)
-        ensure_prefix(server, settings, system_prompt())
-        return ChatOpenAI(
-            base_url=server.base_url,
-            api_key=server.api_key,  # type: ignore[arg-type]
-            model=server.model_name,
-            timeout=settings.timeout,
-            max_retries=settings.max_retries,
-            temperature=settings.temperature,
-            max_tokens=400,  # type: ignore[call-arg]
-        )
-    if not settings.api_key and not settings.base_url:
-        raise ConfigError(
-            "No API key for backend 'openai': set OPENAI_API_KEY (and OPENAI_BASE_URL for another "
-            "OpenAI-compatible server), or use the embedded model (DRAFTER_BACKEND=embedded)."
-        )
-    logger.info("backend openai, model %s, custom base url: %s", settings.model, bool(settings.base_url))
-    return ChatOpenAI(
-        base_url=settings.base_url or None,
-        # Local servers (Ollama, vLLM, llama.cpp) accept any key; the client insists on one.
-        api_key=settings.api_key or "not-needed",  # type: ignore[arg-type]
-        model=settings.model or DEFAULT_OPENAI_MODEL,
-        timeout=settings.timeout,
-        max_retries=settings.max_retries,
-        temperature=settings.temperature,
-        max_tokens=400,  # type: ignore[call-arg]
-    )
 
 
 def _wrap(exc: Exception) -> BackendError:
