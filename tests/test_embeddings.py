@@ -11,8 +11,14 @@ import numpy as np
 import pytest
 
 from drafter.config import Settings
-from drafter.embeddings import LocalEmbeddings, build_embeddings, embeddings_id, load_encoder, model_dir
 from drafter.errors import ConfigError, RetrievalError
+from drafter.retrieval.embeddings import (
+    LocalEmbeddings,
+    build_embeddings,
+    embeddings_id,
+    load_encoder,
+    model_dir,
+)
 
 REFERENCE = json.loads((Path(__file__).parent / "fixtures" / "embeddings_reference.json").read_text())
 
@@ -67,7 +73,7 @@ def test_missing_model_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_encoder_never_imports_torch() -> None:
     code = (
-        "import sys; from drafter.embeddings import LocalEmbeddings; "
+        "import sys; from drafter.retrieval.embeddings import LocalEmbeddings; "
         "LocalEmbeddings().embed_query('hello'); "
         "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))"
     )
@@ -94,7 +100,7 @@ def test_openai_embeddings_are_an_option() -> None:
 
 
 def test_passages_embedded_once_per_process_are_reused(monkeypatch) -> None:
-    from drafter.embeddings import LocalEmbeddings
+    from drafter.retrieval.embeddings import LocalEmbeddings
 
     embeddings = LocalEmbeddings()
     first = embeddings.embed_documents(["a memo test passage", "another memo passage"])

@@ -15,7 +15,6 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from drafter.config import Settings
-from drafter.corpus import ARTICLE, builtin_sources, chunk_text, load_corpus, slugify
 from drafter.errors import InputError, RetrievalError
 from drafter.retrieval import (
     COLLECTION_PREFIX,
@@ -24,6 +23,7 @@ from drafter.retrieval import (
     situation_aspects,
     situation_query,
 )
+from drafter.retrieval.corpus import ARTICLE, builtin_sources, chunk_text, load_corpus, slugify
 
 GUIDANCE = Path(__file__).resolve().parents[1] / "drafter" / "data" / "guidance"
 ARTICLE_TEXT = (GUIDANCE / f"{ARTICLE}.txt").read_text(encoding="utf-8")

@@ -76,7 +76,7 @@ def guidance_group() -> None:
 @_friendly
 def list_cmd() -> None:
     """Show each guidance source, its passage count and title."""
-    from ..corpus import builtin_sources
+    from ..retrieval import builtin_sources
 
     index = _index()
     titles = index.corpus().titles

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from .config import Settings
-from .errors import InputError, RetrievalError
+from ..config import Settings
+from ..errors import InputError, RetrievalError
 
 CHUNKER_VERSION = "1"
 SUFFIXES = (".md", ".txt")

@@ -19,11 +19,11 @@ from urllib.parse import urlparse
 
 from langchain_core.embeddings import Embeddings
 
-from .config import Settings
+from ..config import Settings
+from ..errors import InputError, RetrievalError
+from ..models import Passage
 from .corpus import SUFFIXES, Corpus, builtin_sources, load_corpus, read_guidance_file
 from .embeddings import build_embeddings, embeddings_id
-from .errors import InputError, RetrievalError
-from .models import Passage
 
 logger = logging.getLogger(__name__)
 
