@@ -116,3 +116,37 @@ def test_backend_errors_are_one_line(runner: CliRunner, monkeypatch: pytest.Monk
         "Error: No API key for backend 'openai': set OPENAI_API_KEY (and OPENAI_BASE_URL for another "
         "OpenAI-compatible server), or use the embedded model (DRAFTER_BACKEND=embedded)."
     )
+
+
+def test_model_check_has_the_backend_keep_the_system_prompt_read(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from drafter import llm
+    from drafter.prompts import system_prompt
+
+    seen: list[str] = []
+
+    def build(settings: object, *, warm: str = "") -> FakeChatModel:
+        seen.append(warm)
+        return FakeChatModel([{"ok": True}])
+
+    monkeypatch.setattr(llm, "build_chat_model", build)
+    result = runner.invoke(main, ["model", "check"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("embedded model qwen2.5-coder-1.5b-instruct-q4_k_m: answered in ")
+    assert seen == [system_prompt()]
+
+
+def test_model_prepare_says_there_is_nothing_to_prepare_for_a_server(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DRAFTER_BACKEND", "ollama")
+    result = runner.invoke(main, ["model", "prepare"])
+    assert (result.exit_code, result.stdout) == (0, "backend ollama: nothing to prepare\n")
+
+
+def test_eval_offers_every_backend(runner: CliRunner) -> None:
+    from drafter import llm
+
+    result = runner.invoke(main, ["eval", "drafts", "-h"])
+    assert "[" + "|".join(llm.backend_names()) + "]" in " ".join(result.output.split())

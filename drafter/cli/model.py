@@ -27,10 +27,12 @@ def model_check() -> None:
     from langchain_core.messages import HumanMessage
 
     from .. import llm
+    from ..prompts import system_prompt
 
     settings = _settings()
     reply = llm.complete_json(
-        llm.build_chat_model(settings),
+        # Drafts begin with this prompt: the embedded server reads it now and keeps its cache.
+        llm.build_chat_model(settings, warm=system_prompt()),
         [HumanMessage('Reply with the JSON {"ok": true}.')],
         schema_name="check",
         schema={"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]},
