@@ -15,8 +15,8 @@ from typing import Any
 
 import streamlit as st
 
+from app_views import text as ui
 from drafter import DrafterError, DraftRequest, Settings
-from drafter import ui_helpers as ui
 from drafter.memory import DueEntry, Memory, PersonCard
 from drafter.models import Draft
 

@@ -18,7 +18,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from drafter import ui_helpers as ui
+from app_views import batch_items, downloads, engine
+from app_views.text import friendly_date, md_escape
 from drafter.errors import BackendError
 from drafter.models import Draft
 
@@ -104,6 +105,7 @@ def test_first_page_explains_the_guidance_and_offers_both_jobs(app):
     assert [tab.label for tab in app.tabs] == [
         ":material/edit_note: Draft one follow-up",
         ":material/groups: Event batch",
+        ":material/group: People and due",
     ]
     assert not app.error
     assert app.radio(key="backend").value == "embedded"
@@ -133,7 +135,7 @@ def test_form_to_draft_shows_an_editable_draft_with_checks_options_and_actions(a
     assert "Download .eml" in labels and "Reminder (.ics)" in labels
     link = at.link_button[0].proto.url
     assert link.startswith("mailto:jane@example.com?subject=")
-    assert ui.friendly_date(draft.follow_up_date) in texts(at)
+    assert friendly_date(draft.follow_up_date) in texts(at)
     # Suggested next steps: each non-current option can redraft.
     assert 2 <= len(draft.options) <= 3
     option_buttons = [b for b in at.button if (b.key or "").startswith("option_")]
@@ -208,7 +210,7 @@ def test_a_failing_backend_shows_one_clear_message(app, model):
     model.queue(BackendError("The model server did not answer in 120 s: try again."))
     at = draft_one(app)
     assert [e.value for e in at.error] == [
-        ui.md_escape("The model server did not answer in 120 s: try again.")
+        md_escape("The model server did not answer in 120 s: try again.")
     ]
     assert at.status[0].label == "Drafting failed"
     assert not at.exception
@@ -228,8 +230,8 @@ def test_api_key_is_a_password_field_and_never_shown(app):
     assert key_field.proto.type == key_field.proto.PASSWORD
     key_field.input("sk-secret-123").run()
     assert "sk-secret-123" not in texts(app)
-    settings = ui.build_settings("openai", "", "", "sk-secret-123")
-    assert "sk-secret-123" not in ui.settings_fingerprint(settings)
+    settings = engine.build_settings("openai", "", "", "sk-secret-123")
+    assert "sk-secret-123" not in engine.settings_fingerprint(settings)
     assert "sk-secret-123" not in repr(settings)
 
 
@@ -245,7 +247,7 @@ def upload(at: AppTest, path: Path, mime: str = "text/csv") -> AppTest:
 
 def test_upload_draft_all_review_and_export(app, model):
     at = upload(app, FIXTURES / "three_rows.csv")
-    items: list[ui.BatchItem] = at.session_state["batch_items"]
+    items: list[batch_items.BatchItem] = at.session_state["batch_items"]
     assert [i.status for i in items] == ["pending"] * 3
     assert at.button(key="draft_all").label == "Draft all (3 rows)"
     at.button(key="draft_all").click()
@@ -279,16 +281,17 @@ def test_upload_draft_all_review_and_export(app, model):
     assert labels["dl_batch_ics"].label == "Reminders .ics (2)"
 
     # What the export buttons carry.
-    with zipfile.ZipFile(io.BytesIO(ui.approved_eml_zip(items, "Sam"))) as archive:
+    with zipfile.ZipFile(io.BytesIO(batch_items.approved_eml_zip(items, "Sam"))) as archive:
         assert archive.namelist() == ["01-jane-doe.eml"]
         msg = email.message_from_bytes(archive.read("01-jane-doe.eml"), policy=policy.default)
         assert msg["To"].addresses[0].addr_spec == "jane@example.com"
         assert msg.get_content().strip() == "Hi Jane, edited."
-    ics = ui.approved_ics(items).decode()
+    ics = batch_items.approved_ics(items).decode()
     assert ics.count("BEGIN:VEVENT") == 2
-    rows = [json.loads(line) for line in ui.rows_text(ui.batch_rows(items), "jsonl").decode().splitlines()]
+    jsonl = batch_items.rows_text(batch_items.batch_rows(items), "jsonl").decode()
+    rows = [json.loads(line) for line in jsonl.splitlines()]
     assert [r["row"] for r in rows] == [1, 2, 3] and rows[0]["body"] == "Hi Jane, edited."
-    header = ui.rows_text(ui.batch_rows(items), "csv").decode().splitlines()[0]
+    header = batch_items.rows_text(batch_items.batch_rows(items), "csv").decode().splitlines()[0]
     assert header.split(",")[:3] == ["row", "name", "email"]
 
 
@@ -302,7 +305,7 @@ def test_bad_rows_are_listed_and_the_rest_still_run(app):
     statuses = [i.status for i in at.session_state["batch_items"]]
     assert statuses[1] == statuses[2] == "error"
     assert statuses[0] in ("ok", "warnings") and statuses[3] in ("ok", "warnings")
-    rows = ui.batch_rows(at.session_state["batch_items"])
+    rows = batch_items.batch_rows(at.session_state["batch_items"])
     assert [r.status for r in rows] == ["ok", "error", "error", "ok"]
 
 
@@ -327,7 +330,7 @@ def test_regenerate_selected_rows_redrafts_only_those(app, model):
     at = upload(app, FIXTURES / "three_rows.csv")
     at.button(key="draft_all").click()
     at.run()
-    before = [i.draft for i in at.session_state["batch_items"]]
+    before = [i.result for i in at.session_state["batch_items"]]
     key = at.data_editor[0].key
     at.session_state[key] = {"edited_rows": {1: {"redo": True}}, "added_rows": [], "deleted_rows": []}
     at.run()
@@ -336,7 +339,7 @@ def test_regenerate_selected_rows_redrafts_only_those(app, model):
     at.button(key="regenerate").click()
     at.run()
     assert not at.exception
-    after = [i.draft for i in at.session_state["batch_items"]]
+    after = [i.result for i in at.session_state["batch_items"]]
     assert len(model.calls) > calls
     assert after[0] is before[0] and after[2] is before[2]
     assert after[1] is not before[1]
@@ -347,7 +350,7 @@ def test_a_failed_regeneration_keeps_the_earlier_draft(app, model):
     at = upload(app, FIXTURES / "three_rows.csv")
     at.button(key="draft_all").click()
     at.run()
-    before = at.session_state["batch_items"][0].draft
+    before = at.session_state["batch_items"][0].result
     at.session_state[at.data_editor[0].key] = {
         "edited_rows": {0: {"redo": True}},
         "added_rows": [],
@@ -359,7 +362,7 @@ def test_a_failed_regeneration_keeps_the_earlier_draft(app, model):
     at.button(key="regenerate").click()
     at.run()
     item = at.session_state["batch_items"][0]
-    assert item.draft is before and item.status != "error"
+    assert item.result is before and item.status != "error"
     assert item.redo  # still ticked, to try again
     assert any("closed the connection" in note for note in item.notes)
     assert "closed the connection" in at.data_editor[0].value["warnings"][0]
@@ -392,7 +395,7 @@ def test_bad_files_get_a_message_naming_the_problem(app, name, content, expected
     app.run()
     assert not app.exception
     assert len(app.error) == 1
-    assert ui.md_escape(expected) in app.error[0].value and ui.md_escape(name) in app.error[0].value
+    assert md_escape(expected) in app.error[0].value and md_escape(name) in app.error[0].value
     assert not app.data_editor
 
 
@@ -404,7 +407,7 @@ def test_user_text_in_file_errors_is_escaped(app):
     assert "no 'notes' column" in message
     assert "[click](http" not in message and "**loud**" not in message
     assert r"\[click\](http\://e.test)" in message
-    assert message.startswith(ui.md_escape("**loud**.csv has no"))
+    assert message.startswith(md_escape("**loud**.csv has no"))
 
 
 def test_jsonl_upload_lists_the_unreadable_line(app):
@@ -416,7 +419,7 @@ def test_jsonl_upload_lists_the_unreadable_line(app):
 
 def test_template_is_a_valid_upload(app):
     at = app
-    template = ui.template_csv()
+    template = batch_items.template_csv()
     at.file_uploader(key="batch_upload").upload("template.csv", template, "text/csv")
     at.run()
     assert not at.error
@@ -441,7 +444,7 @@ def test_template_is_a_valid_upload(app):
     ],
 )
 def test_md_escape(text, shown):
-    assert ui.md_escape(text) == shown
+    assert md_escape(text) == shown
 
 
 def test_reminder_says_who_what_and_when():
@@ -455,7 +458,7 @@ def test_reminder_says_who_what_and_when():
     )
     from drafter.models import Contact
 
-    name, day, summary = ui.reminder(draft, Contact(name="Jane", company="Acme", email="j@e.test"))
+    name, day, summary = downloads.reminder(draft, Contact(name="Jane", company="Acme", email="j@e.test"))
     assert (name, day) == ("Jane", dt.date(2026, 12, 2))
     assert summary.splitlines() == [
         "Follow up with Jane (Acme)",
@@ -466,7 +469,83 @@ def test_reminder_says_who_what_and_when():
 
 
 def test_settings_fingerprint_changes_with_the_key_but_does_not_hold_it():
-    a = ui.build_settings("openai", "http://127.0.0.1:9/v1", "m", "key-one")
-    b = ui.build_settings("openai", "http://127.0.0.1:9/v1", "m", "key-two")
-    assert ui.settings_fingerprint(a) != ui.settings_fingerprint(b)
-    assert ui.settings_fingerprint(a) == ui.settings_fingerprint(a.with_())
+    a = engine.build_settings("openai", "http://127.0.0.1:9/v1", "m", "key-one")
+    b = engine.build_settings("openai", "http://127.0.0.1:9/v1", "m", "key-two")
+    assert engine.settings_fingerprint(a) != engine.settings_fingerprint(b)
+    assert engine.settings_fingerprint(a) == engine.settings_fingerprint(a.with_())
+
+
+def test_views_use_only_the_public_api():
+    import ast
+
+    for path in [ROOT / "app.py", *sorted((ROOT / "app_views").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith("drafter."), f"{path.name} imports {node.module}"
+            if isinstance(node, ast.Import):
+                assert all(not a.name.startswith("drafter.") for a in node.names), path.name
+
+
+def test_an_upload_is_read_from_its_bytes_without_a_file(monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "mkstemp", lambda *a, **k: pytest.fail("wrote a temporary file"))
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", lambda *a, **k: pytest.fail("made a folder"))
+    data = b"name,notes,channel\nAna,Met at PyCon,email\nAna,Met at PyCon,email\nBo,,fax\n"
+    items = batch_items.read_upload("event.csv", data, "Sam")
+    assert [(i.row, i.status, i.name) for i in items] == [
+        (1, "pending", "Ana"),
+        (2, "pending", "Ana"),
+        (3, "error", "Bo"),
+    ]
+    assert items[0].request.sender == "Sam"
+    assert items[1].warnings == ["same as row 1"]
+    assert "notes are empty" in items[2].error and "unknown channel 'fax'" in items[2].error
+
+
+def test_the_form_is_checked_as_a_batch_row_is():
+    from app_views.draft_one import make_request
+
+    assert make_request(name=" ", notes="") == [
+        "Contact name: the name is empty: give the name of the person you met",
+        "Notes: the notes are empty: write a few words about what you talked about",
+    ]
+    (long,) = make_request(name="Ana", notes="x" * 6001)
+    assert long.startswith("Notes: the notes are 6,001 characters")
+    request = make_request(name="Ana", notes="Met at PyCon", channel="text", next_step="ask", sender="Sam")
+    assert (request.channel, request.next_step_hint, request.sender) == ("text", "ask", "Sam")
+    assert make_request(name="Ana", notes="Met at PyCon").next_step_hint is None
+
+
+def test_batch_items_are_drafted_by_the_batch_runner_and_keep_earlier_drafts():
+    class Stub:
+        backend_name, model_name = "stub", "stub-model"
+
+        def __init__(self, fail: set[str]):
+            self.fail = fail
+
+        def draft(self, request):
+            if request.contact.name in self.fail:
+                raise BackendError("The model server closed the connection: try again.")
+            return Draft(
+                channel=request.channel,
+                subject="Hello",
+                body=f"Hi {request.contact.name}",
+                next_step_type="offer",
+                next_step="I'll send the map",
+                follow_up_when="next week",
+                follow_up_date=dt.date(2026, 12, 2),
+            )
+
+    items = batch_items.read_upload("e.csv", b"name,notes\nAna,Met at PyCon\nBo,Met at PyCon too\n,x\n")
+    seen = []
+    batch_items.draft_items(Stub({"Bo"}), items, lambda done, total, i: seen.append((done, total, i.row)))
+    assert seen == [(1, 2, 1), (2, 2, 2)]  # rows that cannot be used are not sent to the runner
+    assert [i.status for i in items] == ["ok", "error", "error"]
+    assert (items[1].result.backend, items[1].result.model) == ("stub", "stub-model")  # the runner's row
+    assert "closed the connection" in items[1].error
+    first = items[0].result
+    batch_items.draft_items(Stub({"Ana"}), [items[0]])
+    assert items[0].result is first and items[0].status == "ok"
+    assert items[0].warnings[-1].startswith(batch_items.REGENERATE_FAILED)
+    assert [r.status for r in batch_items.batch_rows(items)] == ["ok", "error", "error"]
