@@ -53,8 +53,8 @@ bench: setup
 	$(VENV)/bin/drafter bench --output bench-results/latest.json
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check drafter tests app.py
-	$(VENV)/bin/mypy drafter
+	$(VENV)/bin/ruff check drafter tests app.py app_views app_people.py
+	$(VENV)/bin/mypy drafter app_views app.py
 
 clean-data:
 	rm -rf "$${DRAFTER_DATA_DIR:-$${XDG_DATA_HOME:-$$HOME/.local/share}/follow-up-drafter}"

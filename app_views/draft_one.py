@@ -108,7 +108,13 @@ def draft_form() -> None:
         c2.text_input("Email", key="f_email", placeholder="jane@example.com")
         c1.text_input("Company", key="f_company")
         c2.text_input("Where we met", key="f_where_met", placeholder="PyCon, the Tuesday reception")
-        st.radio("Channel", CHANNELS, format_func=CHANNEL_LABELS.get, key="f_channel", horizontal=True)
+        st.radio(
+            "Channel",
+            list(CHANNELS),
+            format_func=CHANNEL_LABELS.__getitem__,
+            key="f_channel",
+            horizontal=True,
+        )
         st.text_area(
             "Notes",
             key="f_notes",

@@ -172,8 +172,8 @@ def sidebar() -> Settings | None:
             )
         st.selectbox(
             "Default channel",
-            CHANNELS,
-            format_func=CHANNEL_LABELS.get,
+            list(CHANNELS),
+            format_func=CHANNEL_LABELS.__getitem__,
             key="default_channel",
             on_change=_channel_changed,
         )

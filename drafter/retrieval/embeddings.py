@@ -57,7 +57,8 @@ def _erf(x: np.ndarray) -> np.ndarray:
     a = np.abs(x)
     t = 1.0 / (1.0 + 0.3275911 * a)
     poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    return sign * (1.0 - poly * np.exp(-a * a))
+    result: np.ndarray = sign * (1.0 - poly * np.exp(-a * a))
+    return result
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
@@ -67,7 +68,8 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
     mean = x.mean(axis=-1, keepdims=True)
     var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
-    return (x - mean) / np.sqrt(var + eps) * weight + bias
+    normed: np.ndarray = (x - mean) / np.sqrt(var + eps) * weight + bias
+    return normed
 
 
 class MiniLMEncoder:
@@ -236,7 +238,8 @@ class LocalEmbeddings(Embeddings):
         return [list(memo[t]) for t in texts]
 
     def embed_query(self, text: str) -> list[float]:
-        return self.encoder.encode([text])[0].tolist()
+        vector: list[float] = self.encoder.encode([text])[0].tolist()
+        return vector
 
 
 # Per loaded encoder: passage text -> vector. Bounded by the corpus (passages, not queries).
