@@ -63,6 +63,10 @@ def mentions(detail: str, text: str) -> bool:
     return bool(meaning) and sum(1 for w in meaning if w in have) >= max(1, (len(meaning) + 1) // 2)
 
 
+def _without(text: str, phrase: str) -> str:
+    return re.sub(re.escape(phrase), " ", text, flags=re.IGNORECASE) if phrase.strip() else text
+
+
 @lru_cache(maxsize=1)
 def _keep_in_touch_vector() -> np.ndarray:
     return load_encoder().encode([_KEEP_IN_TOUCH])[0]
@@ -100,7 +104,10 @@ def check_next_step(
     step_vector = encoder.encode([parts.step])[0]
     if plan.step_clause:
         target = encoder.encode([plan.step_clause])[0]
-        same = float(step_vector @ target) >= STEP_SIMILARITY or mentions(plan.step_clause, parts.step)
+        # The time phrase is the plan's, not the step's content: "by Friday" alone makes no match.
+        same = float(step_vector @ target) >= STEP_SIMILARITY or mentions(
+            _without(plan.step_clause, plan.follow_up_when), _without(parts.step, plan.follow_up_when)
+        )
         if not same:
             return _result(
                 "next_step", False, f"the next step should be the one from your notes: {plan.step_clause}"
