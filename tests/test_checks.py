@@ -1,0 +1,341 @@
+"""The rubric: each check passes on a sound draft and fails, alone, on a draft with one fault.
+
+Drafts are built here from DraftParts and a Plan (no model, no reader); the real encoder serves
+the checks that compare meaning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from drafter.checks import CHECKS, LABELS, mentions, run_checks, warnings_from
+from drafter.models import Contact, Draft, DraftParts, DraftRequest, FollowUpContext, Plan
+from drafter.render import render
+
+TODAY = dt.date.today()  # check_when measures the follow-up date from the real today
+
+TOPIC = "her talk on wood-fired kilns was the highlight of the day"
+STEP = "I promised to send her my glaze recipe by Friday"
+AGENDA = "I'm hoping she'll hire me for her studio eventually"
+CONFIDENCE = "her divorce is hard on her, she told me (keep that to myself)"
+UNSHOWN = "she learned Zapotec weaving from her grandmother in Teotitlan"
+NOTES = "\n".join(f"- {c}" for c in (TOPIC, STEP, AGENDA, CONFIDENCE, UNSHOWN))
+
+GOOD_PARTS = DraftParts(
+    subject="Your wood-fired kilns talk",
+    greeting="Marta",
+    recall=[
+        "Thank you for the wonderful conversation after your talk at the Ceramics Biennale.",
+        "I keep thinking about what you said on firing with wood-fired kilns.",
+    ],
+    step="As promised, I'll send you my glaze recipe by Friday.",
+    sender="Sam Rivera",
+)
+
+
+def _request(**changes: Any) -> DraftRequest:
+    values: dict[str, Any] = {
+        "contact": Contact(name="Marta Klein", where_met="Ceramics Biennale"),
+        "notes": NOTES,
+        "sender": "Sam Rivera",
+    }
+    values.update(changes)
+    return DraftRequest(**values)
+
+
+def _plan(**changes: Any) -> Plan:
+    values: dict[str, Any] = {
+        "greeting_name": "Marta",
+        "details": [TOPIC],
+        "step_clause": STEP,
+        "held_back": [AGENDA, CONFIDENCE],
+        "unshown": [AGENDA, CONFIDENCE, UNSHOWN],
+        "agenda_present": True,
+        "next_step_type": "offer",
+        "follow_up_when": "by Friday",
+        "follow_up_date": TODAY + dt.timedelta(days=3),
+    }
+    values.update(changes)
+    return Plan(**values)
+
+
+def _run(
+    parts: DraftParts = GOOD_PARTS,
+    plan: Plan | None = None,
+    request: DraftRequest | None = None,
+    **draft_changes: Any,
+) -> dict[str, Any]:
+    plan = plan or _plan()
+    request = request or _request()
+    subject, body = render(parts, request.channel)
+    values: dict[str, Any] = {
+        "channel": request.channel,
+        "subject": subject,
+        "body": body,
+        "greeting_name": plan.greeting_name,
+        "next_step_type": plan.next_step_type,
+        "next_step": parts.step,
+        "follow_up_when": plan.follow_up_when,
+        "follow_up_date": plan.follow_up_date,
+        "guidance_ids": ["playbook#offer"],
+        "parts": parts,
+    }
+    values.update(draft_changes)
+    results = run_checks(Draft(**values), plan, request)
+    return {r.name: r for r in results}
+
+
+def _failed(results: dict[str, Any]) -> set[str]:
+    return {name for name, r in results.items() if not r.passed}
+
+
+def _with(**changes: Any) -> DraftParts:
+    return GOOD_PARTS.model_copy(update=changes)
+
+
+def test_a_sound_draft_passes_every_check_in_order() -> None:
+    results = _run()
+    assert list(results) == list(LABELS) == [c.__name__.removeprefix("check_") for c in CHECKS]
+    assert _failed(results) == set(), {n: r.message for n, r in results.items() if not r.passed}
+    assert all(r.message == "" and r.label == LABELS[n] for n, r in results.items())
+
+
+def test_run_checks_needs_the_parts() -> None:
+    draft = Draft(
+        channel="email",
+        body="Hi",
+        next_step_type="offer",
+        next_step="x",
+        follow_up_when="soon",
+        follow_up_date=TODAY,
+    )
+    with pytest.raises(ValueError, match="parts"):
+        run_checks(draft, _plan(), _request())
+
+
+def test_warnings_name_the_label_and_the_problem() -> None:
+    results = list(_run(_with(greeting="Martha")).values())
+    assert warnings_from(results) == [
+        "Greets them by the right name: the greeting should use 'Marta', not 'Martha'"
+    ]
+
+
+# --- one fault, one failed check -------------------------------------------------------------
+
+
+def test_greeting() -> None:
+    results = _run(_with(greeting="Martha"))
+    assert _failed(results) == {"greeting"}
+    assert "'Marta'" in results["greeting"].message
+
+
+def test_detail() -> None:
+    generic = _with(
+        recall=[GOOD_PARTS.recall[0], "I have been thinking about our whole conversation ever since."]
+    )
+    results = _run(generic)
+    assert _failed(results) == {"detail"}
+    assert "wood-fired kilns" in results["detail"].message
+    # With no details in the plan, any recall will do.
+    assert "detail" not in _failed(_run(generic, plan=_plan(details=[])))
+
+
+def test_detail_counts_what_a_second_touch_follows_up() -> None:
+    follow = FollowUpContext(kind="nudge", previous_topic="the anagama kiln build")
+    parts = _with(recall=["I hope the anagama build is going well."])
+    assert _run(parts, plan=_plan(details=[], follow_up=follow))["detail"].passed
+    assert not _run(_with(recall=["I hope you are well."]), plan=_plan(details=[], follow_up=follow))[
+        "detail"
+    ].passed
+
+
+def test_next_step_missing() -> None:
+    results = _run(_with(step=""))
+    assert not results["next_step"].passed
+    assert results["next_step"].message == "the message states no next step"
+
+
+def test_next_step_other_than_the_planned_one() -> None:
+    results = _run(_with(step="Would you like to grab a coffee by Friday?"))
+    assert _failed(results) == {"next_step"}
+    assert STEP in results["next_step"].message
+
+
+def test_next_step_said_twice() -> None:
+    twice = _with(recall=[GOOD_PARTS.recall[1], "As promised, I'll send you my glaze recipe soon."])
+    results = _run(twice)
+    assert _failed(results) == {"next_step"}
+    assert "stated twice" in results["next_step"].message
+
+
+def test_keep_in_touch_step_must_keep_the_door_open() -> None:
+    plan = _plan(step_clause="", next_step_type="keep_in_touch", follow_up_when="in the next few weeks")
+    door = _with(step="I'd love to stay in touch: may I reach out in the next few weeks?")
+    assert _run(door, plan=plan)["next_step"].passed
+    other = _with(step="Please review my portfolio in the next few weeks.")
+    assert not _run(other, plan=plan)["next_step"].passed
+
+
+def test_when_missing_from_the_step() -> None:
+    results = _run(_with(step="As promised, I'll send you my glaze recipe soon."))
+    assert _failed(results) == {"when"}
+    assert "'by Friday'" in results["when"].message
+
+
+def test_when_too_far_ahead_or_past() -> None:
+    for date in (TODAY + dt.timedelta(days=400), TODAY - dt.timedelta(days=1)):
+        results = _run(follow_up_date=date)
+        assert _failed(results) == {"when"}, date
+        assert str(date) in results["when"].message
+
+
+def test_when_a_delivery_is_due_now() -> None:
+    plan = _plan(follow_up=FollowUpContext(kind="deliver", promise="my glaze recipe"))
+    assert _run(_with(step="Here is my glaze recipe, as promised."), plan=plan)["when"].passed
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        _with(recall=[*GOOD_PARTS.recall, "Your grandmother's Zapotec weaving sounds wonderful."]),
+        _with(recall=[*GOOD_PARTS.recall, "Would you consider hiring me for your studio?"]),
+        _with(recall=[*GOOD_PARTS.recall, "I'm sorry to hear the divorce has been hard on you."]),
+        _with(subject="Zapotec weaving and kilns"),
+    ],
+)
+def test_no_leak(parts: DraftParts) -> None:
+    results = _run(parts)
+    assert not results["no_leak"].passed
+    assert "did not mean to share" in results["no_leak"].message
+
+
+def test_no_copy() -> None:
+    copied = _with(
+        recall=[GOOD_PARTS.recall[0], "Your talk on wood-fired kilns was the highlight of my day."]
+    )
+    results = _run(copied)
+    assert _failed(results) == {"no_copy"}
+    assert "wood-fired kilns was the highlight" in results["no_copy"].message
+    assert not _run(_with(subject="her talk on wood-fired kilns was the highlight"))["no_copy"].passed
+
+
+@pytest.mark.parametrize("hole", ["[Your Name]", "{company}", "<link>", "TBD"])
+def test_placeholders(hole: str) -> None:
+    parts = _with(recall=[*GOOD_PARTS.recall[:1], f"I keep thinking about wood-fired kilns at {hole}."])
+    results = _run(parts)
+    assert not results["placeholders"].passed
+    assert hole in results["placeholders"].message
+
+
+def test_channel_fit_email_length_and_subject() -> None:
+    short = _with(
+        recall=["Loved your talk on wood-fired kilns."], step="I'll send my glaze recipe by Friday."
+    )
+    results = _run(short)
+    assert not results["channel_fit"].passed and "35-180 words" in results["channel_fit"].message
+    assert not _run(_with(subject=""))["channel_fit"].passed
+    long_subject = _with(subject="Your talk on wood-fired kilns " + "and glazes " * 8)
+    assert "characters (at most 80)" in _run(long_subject)["channel_fit"].message
+
+
+def test_channel_fit_short_channels() -> None:
+    request = _request(channel="linkedin")
+    fits = _with(subject="", recall=["I keep thinking about your wood-fired kilns."])
+    assert _run(fits, request=request)["channel_fit"].passed
+    long = _with(subject="", recall=["I keep thinking about your wood-fired kilns and the whole day. " * 5])
+    results = _run(long, request=request)
+    assert not results["channel_fit"].passed and "at most 300 characters" in results["channel_fit"].message
+
+
+@pytest.mark.parametrize(
+    ("recall", "step", "why"),
+    [
+        (
+            ["Thank you for the conversation about wood-fired kilns at the Ceramics Biennale."],
+            "The glaze recipe will come to you by Friday.",
+            "first person",
+        ),
+        (
+            ["Thanks for reaching out about wood-fired kilns after the Ceramics Biennale."],
+            "As promised, I'll send you my glaze recipe by Friday.",
+            "their reply",
+        ),
+        (
+            ["I keep thinking about how Marta fires wood-fired kilns, a real highlight for me."],
+            "As promised, I'll send you my glaze recipe by Friday.",
+            "not about them",
+        ),
+        (
+            GOOD_PARTS.recall,
+            "As promised, I'll send her my glaze recipe by Friday.",
+            "'he' or 'she'",
+        ),
+        (
+            ["I keep thinking about her wood-fired kilns and her talk; a real highlight for me."],
+            "As promised, I'll send you my glaze recipe by Friday.",
+            "'she' or 'he'",
+        ),
+    ],
+)
+def test_voice(recall: list[str], step: str, why: str) -> None:
+    results = _run(_with(recall=recall, step=step))
+    assert not results["voice"].passed
+    assert why in results["voice"].message
+
+
+def test_voice_allows_the_name_in_address_and_others_in_the_third_person() -> None:
+    assert _run(_with(recall=["Thanks, Marta, for your talk on wood-fired kilns."]))["voice"].passed
+    # Another person is named in the shown details: 'she' may be them.
+    plan = _plan(details=[TOPIC, "her apprentice Joaquin builds the kilns"])
+    parts = _with(recall=["I loved hearing how Joaquin builds wood-fired kilns; she sounds talented."])
+    assert _run(parts, plan=plan)["voice"].passed
+
+
+@pytest.mark.parametrize(
+    ("sentence", "made_up"),
+    [
+        ("Congratulations on the 2019 award for your wood-fired kilns.", "2019"),
+        ("I told Ottilie about your wood-fired kilns.", "Ottilie"),
+        ("I keep thinking about your wood-fired kilns in Ljubljana.", "Ljubljana"),
+        (
+            "My notes on wood-fired kilns are at https://example.org/kilns for you.",
+            "https://example.org/kilns",
+        ),
+    ],
+)
+def test_invented(sentence: str, made_up: str) -> None:
+    results = _run(_with(recall=[GOOD_PARTS.recall[0], sentence]))
+    assert not results["invented"].passed
+    assert made_up in results["invented"].message
+
+
+def test_invented_allows_what_the_notes_the_contact_and_the_follow_up_say() -> None:
+    parts = _with(recall=[GOOD_PARTS.recall[0], "My Friday plans include the Teotitlan trip."])
+    assert _run(parts)["invented"].passed  # in the notes (the leak check judges whether it was shown)
+    follow = FollowUpContext(kind="deliver", promise="the Onggi glaze chart")
+    plan = _plan(follow_up=follow)
+    assert _run(_with(step="Here is the Onggi glaze chart I promised by Friday."), plan=plan)[
+        "invented"
+    ].passed
+
+
+def test_grounded() -> None:
+    results = _run(guidance_ids=[])
+    assert _failed(results) == {"grounded"}
+    assert "cite the guidance" in results["grounded"].message
+
+
+@pytest.mark.parametrize(
+    ("detail", "text", "expected"),
+    [
+        ("her talk on wood-fired kilns", "I loved hearing about your kilns.", True),  # a rare word
+        ("she grows heirloom tomatoes", "Your tomatoes sound amazing.", True),  # most content words
+        ("her talk on wood-fired kilns", "Thanks for a lovely talk.", False),
+        ("she runs the data team at a startup", "Thanks for the chat.", False),
+    ],
+)
+def test_mentions(detail: str, text: str, expected: bool) -> None:
+    assert mentions(detail, text) is expected
