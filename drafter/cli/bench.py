@@ -22,7 +22,7 @@ import click
 
 from .. import llm
 from ..config import Settings
-from ..models import DraftRequest
+from ..models import CHANNELS, NEXT_STEP_TYPES, DraftRequest
 from . import settings as _settings
 
 logger = logging.getLogger(__name__)
@@ -91,8 +91,8 @@ def run_bench(
     index = get_index(settings)
     queries = [
         situation_query(kind, channel, setting, agenda)
-        for kind in ("ask", "offer", "joint_venture", "keep_in_touch")
-        for channel in ("email", "linkedin", "text")
+        for kind in NEXT_STEP_TYPES
+        for channel in CHANNELS
         for setting, agenda in (("conference", True), ("chance", False))
     ]
     index.search(queries[0], k=3)
