@@ -41,16 +41,13 @@ def main(verbose: int) -> None:
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 
-
-
-
-
 def settings(**overrides: Any) -> Settings:
     """Settings from DRAFTER_* variables, with the command's options on top."""
     return Settings.from_env(**overrides)
 
 
 def _register() -> None:
+    # Imported here, after `main` and `settings` exist: the command modules use them.
     from .batch import batch
     from .bench import bench
     from .draft import draft
@@ -60,9 +57,20 @@ def _register() -> None:
     from .model import model
     from .serve import serve
 
-    for command in (draft, batch, model, bench, eval_group, index_cmd, ingest_cmd, guidance_group,
-                    search_cmd, serve, contacts, due, followup, forget):
-        main.add_command(command)
+    main.add_command(draft)
+    main.add_command(batch)
+    main.add_command(model)
+    main.add_command(bench)
+    main.add_command(eval_group)
+    main.add_command(index_cmd)
+    main.add_command(ingest_cmd)
+    main.add_command(guidance_group)
+    main.add_command(search_cmd)
+    main.add_command(serve)
+    main.add_command(contacts)
+    main.add_command(due)
+    main.add_command(followup)
+    main.add_command(forget)
 
 
 _register()
