@@ -4,7 +4,7 @@
 - a recall sentence that copies the notes, carries a word from a clause the writer was not
   shown, comes close to a private clause, or restates the next step is dropped (the next
   attempt is asked to write it afresh if nothing is left);
-- the next step carries the plan's "when";
+- the next step carries the plan's "when" (a delivery, which happens now, is left as written);
 - a short channel keeps its first recall sentence only when it runs over its length;
 - a subject that fails the guard is replaced by one naming a shared topic.
 """
@@ -60,7 +60,9 @@ def _subject_from(plan: Plan) -> str:
 
 def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -> DraftParts:
     spec = CHANNEL[request.channel]
-    step = with_when(clean_sentence(parts.step), plan.follow_up_when)
+    step = clean_sentence(parts.step)
+    if not (plan.follow_up and plan.follow_up.kind == "deliver"):  # a delivery is now: no "today" added
+        step = with_when(step, plan.follow_up_when)
     recall = [clean_sentence(s) for s in parts.recall if str(s).strip()]
     bad = set(guard.close_to_private(recall))
     kept = [
