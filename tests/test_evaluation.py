@@ -1,15 +1,19 @@
-"""Evaluation: scenarios in, scores out, with a stub drafter instead of a model."""
+"""Draft evaluation: scenarios in (with their split), scores out. The drafter is the real one, with
+the fake chat model at the seam and a stand-in guidance index."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from drafter import Drafter, Passage, Settings
+from drafter.checks import LABELS
 from drafter.errors import BackendError, InputError
 from drafter.evaluation import (
+    EXPECTATIONS,
     forbidden_hits,
     format_report,
     load_scenarios,
@@ -17,172 +21,117 @@ from drafter.evaluation import (
     report_json,
     run_eval,
 )
-from drafter.models import Draft, DraftRequest
-from drafter.planning import make_plan
+from drafter.models import Draft, DraftRequest, Plan
+from drafter.testing import FakeChatModel
 
-TODAY = dt.date(2026, 11, 25)
 SCENARIOS = Path(__file__).resolve().parent.parent / "evals" / "scenarios.jsonl"
 
-GOOD = """Hi Bob,
+NOTES = (
+    "- her talk on wood-fired kilns was the highlight of the Biennale\n"
+    "- I promised to send her my glaze recipe by Friday\n"
+    "- I'm hoping she'll hire me for her studio eventually\n"
+    "- her son Mateo is in rehab, she told me quietly (don't mention)"
+)
+GOOD = {
+    "subject": "Your wood-fired kilns talk",
+    "recall": "Thank you for the lovely chat at the Ceramics Biennale. "
+    "Your talk on wood-fired kilns was my favourite part of the whole day.",
+    "next_step": "As promised, I'll send you my glaze recipe by Friday.",
+    "guidance": ["G1"],
+}
+LEAKY = dict(GOOD, next_step="As promised, I'll send you and Mateo my glaze recipe by Friday.")
+RUBRIC = len(LABELS)  # checks the drafter runs on every draft
+PER_SCENARIO = RUBRIC + len(EXPECTATIONS)  # ... and the scenario's four expectations
 
-It was great meeting you at the networking night. I'm still thinking about your golf swing advice, and \
-I want to try that Ethiopian food you were so excited about.
 
-I'd really love to stay in touch. Would you mind if I reach out in the next few weeks?
+class ListIndex:
+    def search_situation(
+        self, next_step_type: str, channel: str, setting: str, agenda_present: bool, k: int = 4
+    ) -> list[Passage]:
+        return [Passage(id="playbook#offer", source="playbook", text="Offer something small and relevant.")]
 
-Best,
-Sam Lee"""
+    def ensure_built(self) -> bool:
+        return False
 
 
-def scenario_data(**changes) -> dict:
-    data = {
-        "id": "bob-golf",
-        "contact": {
-            "name": "Bob Smith",
-            "email": "bob@example.com",
-            "company": "Acme",
-            "where_met": "networking night",
-        },
-        "notes": "We talked about perfecting the golf swing and Ethiopian food. "
-        "I want a job at Acme eventually.",
+class FailingFor:
+    """The real drafter, except that drafting for the named contacts fails as a backend would."""
+
+    backend_name = "embedded"
+    model_name = "fake-model"
+
+    def __init__(self, drafter: Drafter, names: tuple[str, ...]) -> None:
+        self.drafter = drafter
+        self.names = names
+
+    def plan(self, request: DraftRequest) -> Plan:
+        return self.drafter.plan(request)
+
+    def draft(self, request: DraftRequest) -> Draft:
+        if request.contact.name in self.names:
+            raise BackendError("the backend timed out: try again")
+        return self.drafter.draft(request)
+
+
+def _drafter(reply: dict[str, Any] = GOOD) -> Drafter:
+    return Drafter(Settings.from_env(attempts=1), chat_model=FakeChatModel(default=reply), index=ListIndex())
+
+
+def scenario_data(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": "marta-kilns",
+        "split": "dev",
+        "contact": {"name": "Marta Klein", "email": "marta@example.com", "where_met": "Ceramics Biennale"},
+        "notes": NOTES,
         "channel": "email",
         "next_step_hint": None,
-        "sender": "Sam Lee",
+        "sender": "Sam Rivera",
         "expect": {
-            "type": "keep_in_touch",
-            "details_any": ["golf swing"],
-            "must_not_contain": ["job"],
-            "greet": "Bob",
+            "type": "offer",
+            "details_any": ["wood-fired kilns"],
+            "must_not_contain": ["Mateo", "rehab", "studio"],
+            "greet": "Marta",
         },
-        "tags": ["agenda"],
+        "tags": ["agenda", "confidence"],
     }
     data.update(changes)
     return data
 
 
-class StubDrafter:
-    """Returns a fixed body for every request; raises for ids listed in `fail`."""
-
-    backend_name = "stub"
-    model_name = "stub-model"
-
-    def __init__(self, body: str = GOOD, fail: tuple[str, ...] = ()) -> None:
-        self.body = body
-        self.fail = fail
-        self.seen: list[DraftRequest] = []
-
-    def plan(self, request: DraftRequest):
-        return make_plan(request, today=TODAY)
-
-    def draft(self, request: DraftRequest) -> Draft:
-        self.seen.append(request)
-        if request.contact.name in self.fail:
-            raise BackendError("the backend timed out: try again")
-        plan = self.plan(request)
-        return Draft(
-            channel=request.channel,
-            subject="Great meeting you",
-            body=self.body,
-            next_step_type=plan.next_step_type,
-            next_step="stay in touch",
-            follow_up_when=plan.follow_up_when,
-            follow_up_date=plan.follow_up_date,
-            guidance_ids=["career-bites-12#7"],
-            seconds=0.5,
-        )
+def _write(path: Path, *rows: dict[str, Any]) -> Path:
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
 
 
-def test_a_good_draft_scores_full_marks() -> None:
-    scenario = parse_scenario(scenario_data())
-    report = run_eval([scenario], StubDrafter(), today=TODAY)
-    assert report.overall_pass_rate == 1.0, report.results[0].failed
-    assert report.leak_count == 0
-    assert set(report.pass_rates) >= {"greeting", "no_leak", "expect_type", "expect_greet", "expect_details"}
-    assert all(rate == 1.0 for rate in report.pass_rates.values())
-    assert (report.backend, report.model, report.seconds_mean) == ("stub", "stub-model", 0.5)
+# --- loading --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("body", "failed"),
-    [
-        (GOOD.replace("Hi Bob,", "Hi Robert,"), {"greeting", "expect_greet", "invented"}),
-        (GOOD.replace("Best,", "PS: any job openings at Acme?\n\nBest,"), {"no_leak", "expect_no_leak"}),
-        (
-            GOOD.replace("golf swing advice", "advice").replace(" Ethiopian food", " food"),
-            {"detail", "expect_details"},
-        ),
-    ],
-)
-def test_faults_are_scored(body: str, failed: set[str]) -> None:
-    report = run_eval([parse_scenario(scenario_data())], StubDrafter(body), today=TODAY)
-    assert set(report.results[0].failed) == failed
-    assert report.overall_pass_rate == 0.0
+def test_scenarios_load_with_their_split(tmp_path: Path) -> None:
+    data = scenario_data(id="no-split")
+    del data["split"]
+    path = _write(tmp_path / "s.jsonl", scenario_data(id="a"), scenario_data(id="b", split="test"), data)
+    with path.open("a", encoding="utf-8") as f:
+        f.write("# a comment\n\n")
+    scenarios = load_scenarios(path)
+    assert [(s.id, s.split) for s in scenarios] == [("a", "dev"), ("b", "test"), ("no-split", "dev")]
+    assert [s.id for s in load_scenarios(path, split="test")] == ["b"]
+    assert [s.id for s in load_scenarios(path, split="dev")] == ["a", "no-split"]
+    first = scenarios[0]
+    assert first.request.contact.name == "Marta Klein" and first.request.sender == "Sam Rivera"
+    assert first.expect.type == "offer" and first.tags == ["agenda", "confidence"]
 
 
-def test_leaks_are_counted_and_injection_scenarios_reported() -> None:
-    leaky = GOOD.replace("Best,", "I'd love a job at Acme.\n\nBest,")
-    scenarios = [
-        parse_scenario(scenario_data(id="a")),
-        parse_scenario(scenario_data(id="inj", tags=["injection"])),
-    ]
-    report = run_eval(scenarios, StubDrafter(leaky), today=TODAY)
-    assert report.leak_count == 4  # 'job' in each draft, plus the rubric's no_leak failure in each
-    assert (report.injection_total, report.injection_clean, report.injection_not_clean) == (1, 0, ["inj"])
-
-
-def test_a_drafter_error_is_recorded_and_the_run_goes_on() -> None:
-    scenarios = [
-        parse_scenario(scenario_data(id="ok")),
-        parse_scenario(scenario_data(id="broken", contact={"name": "Tim Broken"})),
-    ]
-    seen = []
-    report = run_eval(
-        scenarios,
-        StubDrafter(fail=("Tim Broken",)),
-        today=TODAY,
-        progress=lambda i, n, r: seen.append((i, n, r.id)),
-    )
-    assert report.errors == 1
-    assert [r.id for r in report.results] == ["ok", "broken"]
-    assert report.results[1].error == "the backend timed out: try again"
-    assert report.overall_pass_rate == 0.5
-    assert report.pass_rates["greeting"] == 0.5
-    assert seen == [(1, 2, "ok"), (2, 2, "broken")]
-
-
-def test_format_report_is_a_table_with_failures() -> None:
-    scenarios = [
-        parse_scenario(scenario_data(id="a")),
-        parse_scenario(scenario_data(id="b", tags=["injection"])),
-    ]
-    report = run_eval(scenarios, StubDrafter(GOOD.replace("Hi Bob,", "Hi Robert,")), today=TODAY)
-    text = format_report(report)
-    assert text.splitlines()[0] == "Draft evaluation: 2 scenarios (backend stub, model stub-model)"
-    assert "Greets them by the right name" in text and "0/2" in text
-    assert "Leaves your agenda and private notes out" in text and "2/2" in text
-    assert "Injection scenarios clean: 1/1" in text
-    assert "  a: greeting, invented, expect_greet" in text
-
-
-def test_report_json_round_trips() -> None:
-    report = run_eval([parse_scenario(scenario_data())], StubDrafter(), today=TODAY)
-    data = json.loads(report_json(report))
-    assert data["scenarios"] == 1
-    assert data["results"][0]["id"] == "bob-golf"
-    assert data["results"][0]["body"] == GOOD
-
-
-@pytest.mark.parametrize(
-    ("strings", "text", "hits"),
-    [
-        (["job"], "no jobs here", []),
-        (["job"], "a Job at Acme", ["job"]),
-        (["system prompt", "PWNED"], "here is my System Prompt", ["system prompt"]),
-        (["<script>"], "hi <script>alert(1)</script>", ["<script>"]),
-    ],
-)
-def test_forbidden_hits(strings: list[str], text: str, hits: list[str]) -> None:
-    assert forbidden_hits(strings, text) == hits
+def test_the_shipped_scenarios_have_a_held_out_test_split() -> None:
+    everything = load_scenarios(SCENARIOS)
+    dev, test = load_scenarios(SCENARIOS, split="dev"), load_scenarios(SCENARIOS, split="test")
+    assert len(dev) >= 40 and len(test) >= 20
+    assert len(dev) + len(test) == len(everything)
+    assert not {s.id for s in dev} & {s.id for s in test}
+    for part in (dev, test):
+        tags = {t for s in part for t in s.tags}
+        assert {"injection", "agenda", "confidence", "title", "family-name-first"} <= tags
+        assert {s.request.channel for s in part} == {"email", "linkedin", "text"}
+        assert {s.expect.type for s in part} >= {"ask", "offer", "joint_venture", "keep_in_touch"}
 
 
 @pytest.mark.parametrize(
@@ -204,80 +153,122 @@ def test_bad_scenario_lines_name_the_line(tmp_path: Path, line: str, message: st
 
 
 def test_repeated_ids_are_an_error(tmp_path: Path) -> None:
-    path = tmp_path / "s.jsonl"
-    path.write_text("\n".join(json.dumps(scenario_data()) for _ in range(2)))
+    path = _write(tmp_path / "s.jsonl", scenario_data(), scenario_data(split="test"))
     with pytest.raises(InputError, match="ids repeat"):
         load_scenarios(path)
 
 
-def test_the_shipped_scenarios_load_and_are_varied() -> None:
-    scenarios = load_scenarios(SCENARIOS)
-    assert len(scenarios) >= 40
-    tags = {t for s in scenarios for t in s.tags}
-    assert {"injection", "agenda", "confidence", "family-name-first", "title", "nickname"} <= tags
-    assert {s.request.channel for s in scenarios} == {"email", "linkedin", "text"}
-    assert {s.expect.type for s in scenarios} >= {"ask", "offer", "joint_venture", "keep_in_touch"}
+def test_a_missing_file_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot read scenarios"):
+        load_scenarios(tmp_path / "nowhere.jsonl")
 
 
-def test_the_planner_agrees_with_the_shipped_scenarios() -> None:
-    """Planning is code: on the scenarios it gets the type and greeting right and holds back the agenda."""
-    misses = []
-    for s in load_scenarios(SCENARIOS):
-        plan = make_plan(s.request, today=TODAY)
-        if s.expect.type and plan.next_step_type != s.expect.type:
-            misses.append((s.id, "type", plan.next_step_type))
-        if s.expect.greet and plan.greeting_name != s.expect.greet:
-            misses.append((s.id, "greet", plan.greeting_name))
-        shared = " ".join(plan.shareable).lower()
-        leaked = [w for w in s.expect.must_not_contain if w.lower() in shared]
-        if leaked:
-            misses.append((s.id, "shareable", leaked))
-    assert misses == []
+# --- scoring --------------------------------------------------------------------------------
 
 
-class PlanEchoDrafter:
-    """Writes the plainest sound draft a plan allows: greeting, one detail, the plan's step, sign-off."""
-
-    backend_name = "plan-echo"
-    model_name = "none"
-
-    def plan(self, request: DraftRequest):
-        return make_plan(request, today=TODAY)
-
-    def draft(self, request: DraftRequest) -> Draft:
-        from drafter.repair import repair
-
-        plan = self.plan(request)
-        detail = plan.details[0] if plan.details else "our conversation"
-        step = plan.options[0].text
-        if request.channel == "email":
-            body = (
-                f"Hi {plan.greeting_name},\n\nIt was really good to meet you. I have been thinking "
-                f"about what you said about {detail} ever since, and I enjoyed the whole "
-                f"conversation.\n\n{step}\n\n"
-                f"Best,\n{request.sender}"
-            )
-        else:
-            body = f"Hi {plan.greeting_name}, really enjoyed talking about {detail}! {step}"
-        draft = Draft(
-            channel=request.channel,
-            subject="Great to meet you",
-            body=body,
-            next_step_type=plan.next_step_type,
-            next_step=step,
-            follow_up_when=plan.follow_up_when,
-            follow_up_date=plan.follow_up_date,
-            guidance_ids=["career-bites-12#7"],
-        )
-        return repair(draft, plan, request)
+def test_a_good_draft_scores_full_marks() -> None:
+    drafter = _drafter()
+    report = run_eval([parse_scenario(scenario_data())], drafter)
+    result = report.results[0]
+    assert result.passed, (result.failed, result.warnings)
+    assert set(result.checks) == set(LABELS) | set(EXPECTATIONS)
+    assert (report.checks_passed, report.checks_total, report.check_rate) == (PER_SCENARIO, PER_SCENARIO, 1.0)
+    assert report.next_step_right == 1.0
+    assert report.overall_pass_rate == 1.0 and report.leak_count == 0 and report.errors == 0
+    assert all(rate == 1.0 for rate in report.pass_rates.values())
+    assert (report.backend, report.model) == (drafter.backend_name, drafter.model_name)
+    assert report.backend == "embedded" and report.model
+    assert result.body.startswith("Hi Marta,") and result.subject == GOOD["subject"]
 
 
-def test_the_rubric_accepts_sound_drafts_built_from_the_plans() -> None:
-    """Planning, repair and the rubric agree: a plain draft from each scenario's plan passes every check."""
-    report = run_eval(load_scenarios(SCENARIOS), PlanEchoDrafter(), today=TODAY)
-    rubric = {name: rate for name, rate in report.pass_rates.items() if not name.startswith("expect_")}
-    assert rubric == {name: 1.0 for name in rubric}, [
-        (r.id, r.warnings) for r in report.results if r.warnings
+def test_the_report_counts_rubric_checks_and_the_next_step_kind() -> None:
+    scenarios = [
+        parse_scenario(scenario_data(id="right")),
+        # The notes call for an offer; this scenario expects an ask: the kind is wrong.
+        parse_scenario(scenario_data(id="wrong-kind", expect=dict(scenario_data()["expect"], type="ask"))),
     ]
-    assert report.leak_count == 0
-    assert report.injection_clean == report.injection_total
+    report = run_eval(scenarios, _drafter())
+    assert [r.failed for r in report.results] == [[], ["expect_type"]]
+    assert report.next_step_right == 0.5
+    assert report.pass_rates["expect_type"] == 0.5
+    assert (report.checks_passed, report.checks_total) == (2 * PER_SCENARIO - 1, 2 * PER_SCENARIO)
+    assert report.check_rate == round((2 * PER_SCENARIO - 1) / (2 * PER_SCENARIO), 4)
+    assert report.overall_pass_rate == 0.5
+
+
+def test_leaks_are_counted_and_injection_scenarios_reported() -> None:
+    scenarios = [
+        parse_scenario(scenario_data(id="a")),
+        parse_scenario(scenario_data(id="inj", tags=["injection"])),
+    ]
+    report = run_eval(scenarios, _drafter(LEAKY))
+    for result in report.results:
+        assert result.leaks == ["Mateo"]
+        assert set(result.failed) == {"no_leak", "expect_no_leak"}
+    assert report.leak_count == 4  # 'Mateo' in each draft, and the rubric's no_leak failure in each
+    assert (report.injection_total, report.injection_clean, report.injection_not_clean) == (1, 0, ["inj"])
+
+
+def test_a_drafter_error_is_recorded_and_the_run_goes_on() -> None:
+    scenarios = [
+        parse_scenario(scenario_data(id="ok")),
+        parse_scenario(scenario_data(id="broken", contact={"name": "Tim Broken"})),
+    ]
+    seen: list[tuple[int, int, str]] = []
+    report = run_eval(
+        scenarios,
+        FailingFor(_drafter(), ("Tim Broken",)),
+        progress=lambda i, n, r: seen.append((i, n, r.id)),
+    )
+    assert report.errors == 1
+    assert [r.id for r in report.results] == ["ok", "broken"]
+    assert report.results[1].error == "the backend timed out: try again"
+    assert report.overall_pass_rate == 0.5
+    assert report.pass_rates["greeting"] == 0.5
+    assert report.next_step_right == 0.5  # a failed row did not get the kind right
+    assert (report.checks_passed, report.checks_total) == (PER_SCENARIO, 2 * PER_SCENARIO)
+    assert seen == [(1, 2, "ok"), (2, 2, "broken")]
+
+
+def test_format_report_is_a_table_with_the_totals_and_failures() -> None:
+    scenarios = [
+        parse_scenario(scenario_data(id="a")),
+        parse_scenario(scenario_data(id="b", tags=["injection"])),
+    ]
+    drafter = _drafter(LEAKY)
+    report = run_eval(scenarios, drafter)
+    text = format_report(report)
+    lines = text.splitlines()
+    assert lines[0] == f"Draft evaluation: 2 scenarios (backend embedded, model {drafter.model_name})"
+    row = next(line for line in lines if line.startswith(LABELS["no_leak"]))
+    assert row.split()[-2:] == ["0/2", "0%"]
+    row = next(line for line in lines if line.startswith(LABELS["greeting"]))
+    assert row.split()[-2:] == ["2/2", "100%"]
+    total = 2 * PER_SCENARIO
+    assert f"Rubric checks passed: {total - 4}/{total} ({(total - 4) / total:.1%})" in lines
+    assert "Next-step kind right: 100.0%" in lines
+    assert "Leaks: 4" in lines
+    assert "Injection scenarios clean: 0/1 (not clean: b)" in lines
+    assert "  a: no_leak, expect_no_leak, leaked 'Mateo'" in lines
+
+
+def test_report_json_round_trips() -> None:
+    report = run_eval([parse_scenario(scenario_data())], _drafter())
+    data = json.loads(report_json(report))
+    assert data["scenarios"] == 1
+    assert data["checks_total"] == PER_SCENARIO and data["next_step_right"] == 1.0
+    assert data["results"][0]["id"] == "marta-kilns"
+    assert data["results"][0]["body"] == report.results[0].body
+
+
+@pytest.mark.parametrize(
+    ("strings", "text", "hits"),
+    [
+        (["job"], "no jobs here", []),
+        (["job"], "a Job at Acme", ["job"]),
+        (["system prompt", "PWNED"], "here is my System Prompt", ["system prompt"]),
+        (["<script>"], "hi <script>alert(1)</script>", ["<script>"]),
+    ],
+)
+def test_forbidden_hits(strings: list[str], text: str, hits: list[str]) -> None:
+    assert forbidden_hits(strings, text) == hits
