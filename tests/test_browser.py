@@ -173,7 +173,8 @@ def test_draft_one_follow_up_and_download_its_eml(page, artifacts):
 
 def test_upload_three_rows_draft_all_and_export_the_zip(page, artifacts):
     page.get_by_role("tab", name="Event batch").click()
-    page.locator("input[type=file]").set_input_files(str(FIXTURES / "browser_three_rows.csv"))
+    uploader = page.get_by_label("Contacts file").get_by_test_id("stFileUploaderDropzoneInput")
+    uploader.set_input_files(str(FIXTURES / "browser_three_rows.csv"))
     draft_all = page.get_by_role("button", name="Draft all (3 rows)")
     draft_all.wait_for(timeout=60_000)
     screenshot(page, artifacts / "01-uploaded.png")
