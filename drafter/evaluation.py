@@ -94,20 +94,29 @@ class EvalReport(BaseModel):
 
 
 def parse_scenario(data: dict[str, Any]) -> Scenario:
-    """One scenario from its JSON object (the evals/scenarios.jsonl shape)."""
+    """One scenario from its JSON object (the evals/scenarios.jsonl shape).
+
+    A second-touch scenario also has `follow_up` (what the first message said: kind "deliver" or
+    "nudge", its subject, date, topic, step, the promise, its Message-ID) and `avoid` (the earlier
+    messages' topics and steps); it is tagged "second_touch" and its kind."""
     request = DraftRequest(
         contact=data["contact"],
         notes=data["notes"],
         channel=data.get("channel") or "email",
         next_step_hint=data.get("next_step_hint"),
         sender=data.get("sender") or "",
+        follow_up=data.get("follow_up"),
+        avoid=data.get("avoid") or [],
     )
+    tags = list(data.get("tags") or [])
+    if request.follow_up is not None:
+        tags += [t for t in ("second_touch", request.follow_up.kind) if t not in tags]
     return Scenario(
         id=data["id"],
         split=data.get("split") or "dev",
         request=request,
         expect=Expectation.model_validate(data.get("expect") or {}),
-        tags=data.get("tags") or [],
+        tags=tags,
     )
 
 

@@ -3,6 +3,7 @@ the fake chat model at the seam and a stand-in guidance index."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,110 @@ def test_the_shipped_scenarios_have_a_held_out_test_split() -> None:
         assert {s.expect.type for s in part} >= {"ask", "offer", "joint_venture", "keep_in_touch"}
 
 
+FIRST_SENT = "2026-11-20"
+
+
+def second_touch_data(kind: str = "deliver", **changes: Any) -> dict[str, Any]:
+    """A second touch to Marta: deliver the promised glaze recipe, or nudge after no reply."""
+    topic = "your talk on wood-fired kilns"
+    step = "I'll send you my glaze recipe by Friday."
+    follow_up = {
+        "kind": kind,
+        "previous_subject": "Your wood-fired kilns talk",
+        "previous_sent_on": FIRST_SENT,
+        "previous_topic": topic,
+        "previous_step": step,
+        "promise": "my glaze recipe" if kind == "deliver" else "",
+        "message_id": "<179492003187.40921.5509881302417762094@follow-up-drafter.local>",
+    }
+    expect = {
+        "type": "offer" if kind == "deliver" else "keep_in_touch",
+        "details_any": ["wood-fired kilns", "glaze recipe"],
+        "must_not_contain": ["Mateo", "rehab", "studio"]
+        + ([] if kind == "deliver" else ["just checking in", "haven't heard back"]),
+        "greet": "Marta",
+    }
+    data = scenario_data(
+        id=f"st-marta-{kind}",
+        next_step_hint="offer" if kind == "deliver" else None,
+        follow_up=follow_up,
+        avoid=[topic] if kind == "deliver" else [topic, step],
+        expect=expect,
+        tags=["agenda", "confidence"],
+    )
+    data.update(changes)
+    return data
+
+
+def test_a_second_touch_scenario_parses_with_its_follow_up_and_avoid(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "s.jsonl", second_touch_data("deliver"), second_touch_data("nudge"), scenario_data()
+    )
+    deliver, nudge, first = load_scenarios(path)
+    follow = deliver.request.follow_up
+    assert follow is not None and follow.kind == "deliver"
+    assert follow.promise == "my glaze recipe" and follow.previous_topic == "your talk on wood-fired kilns"
+    assert follow.previous_sent_on == dt.date.fromisoformat(FIRST_SENT)
+    assert follow.previous_subject == "Your wood-fired kilns talk"
+    assert follow.message_id.endswith("@follow-up-drafter.local>")
+    assert deliver.request.avoid == ["your talk on wood-fired kilns"]
+    assert deliver.request.next_step_hint == "offer" and deliver.expect.type == "offer"
+    assert deliver.tags == ["agenda", "confidence", "second_touch", "deliver"]
+    assert nudge.request.follow_up is not None and nudge.request.follow_up.kind == "nudge"
+    assert nudge.request.follow_up.promise == ""
+    assert nudge.request.avoid == [
+        "your talk on wood-fired kilns",
+        "I'll send you my glaze recipe by Friday.",
+    ]
+    assert nudge.tags == ["agenda", "confidence", "second_touch", "nudge"]
+    # A first-touch scenario is as before: no follow-up, nothing to avoid, its own tags only.
+    assert first.request.follow_up is None and first.request.avoid == []
+    assert first.tags == ["agenda", "confidence"]
+    # Tags already in the line are not doubled.
+    again = parse_scenario(second_touch_data("nudge", tags=["second_touch", "nudge", "linkedin"]))
+    assert again.tags == ["second_touch", "nudge", "linkedin"]
+
+
+def test_a_second_touch_of_an_unknown_kind_names_the_line(tmp_path: Path) -> None:
+    data = second_touch_data()
+    data["follow_up"] = dict(data["follow_up"], kind="remind")
+    path = _write(tmp_path / "s.jsonl", data)
+    with pytest.raises(InputError, match="line 1: not a valid scenario"):
+        load_scenarios(path)
+
+
+def test_the_shipped_scenarios_hold_second_touches_in_both_splits() -> None:
+    everything = load_scenarios(SCENARIOS)
+    for split in ("dev", "test"):
+        touches = [s for s in load_scenarios(SCENARIOS, split=split) if "second_touch" in s.tags]
+        assert len(touches) >= 12, split
+        kinds = [s.request.follow_up.kind for s in touches if s.request.follow_up is not None]
+        assert len(kinds) == len(touches), "every second-touch scenario has its follow_up"
+        assert kinds.count("deliver") >= 6 and kinds.count("nudge") >= 6, split
+        assert {s.request.channel for s in touches} >= {"email", "linkedin"}
+        prefix = "st-" if split == "dev" else "ho-st-"
+        assert all(s.id.startswith(prefix) for s in touches), split
+    for s in everything:
+        follow = s.request.follow_up
+        if "second_touch" not in s.tags:
+            assert follow is None and s.request.avoid == [], s.id
+            continue
+        assert follow is not None and follow.kind in s.tags, s.id
+        assert follow.previous_sent_on is not None and follow.previous_topic and follow.previous_step, s.id
+        assert s.request.avoid, s.id
+        assert s.expect.greet and s.expect.details_any, s.id
+        if follow.kind == "deliver":
+            assert follow.promise, f"{s.id}: a delivery names its promise"
+            assert s.expect.type == "offer", s.id
+        else:
+            assert not follow.promise, s.id
+            assert s.expect.type == "keep_in_touch", s.id
+            assert {"just checking in", "haven't heard back"} <= set(s.expect.must_not_contain), s.id
+        # What the draft is told about the first message may be said: it is never forbidden.
+        told = f"{follow.previous_subject} {follow.previous_topic} {follow.promise}"
+        assert forbidden_hits(s.expect.must_not_contain, told) == [], s.id
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [
@@ -179,6 +284,26 @@ def test_a_good_draft_scores_full_marks() -> None:
     assert (report.backend, report.model) == (drafter.backend_name, drafter.model_name)
     assert report.backend == "embedded" and report.model
     assert result.body.startswith("Hi Marta,") and result.subject == GOOD["subject"]
+
+
+def test_second_touches_are_scored_by_the_same_rubric() -> None:
+    delivery = dict(
+        GOOD,
+        subject="My glaze recipe",
+        next_step="Here is my glaze recipe, as promised.",
+    )
+    nudge = dict(
+        GOOD,
+        next_step="No pressure at all, but I'd love to stay in touch; "
+        "may I reach out again in the next few weeks?",
+    )
+    for kind, reply in (("deliver", delivery), ("nudge", nudge)):
+        report = run_eval([parse_scenario(second_touch_data(kind))], _drafter(reply))
+        result = report.results[0]
+        assert result.passed, (kind, result.failed, result.warnings)
+        assert set(result.checks) == set(LABELS) | set(EXPECTATIONS)
+        assert report.checks_total == PER_SCENARIO and report.next_step_right == 1.0
+        assert {"second_touch", kind} <= set(result.tags)
 
 
 def test_the_report_counts_rubric_checks_and_the_next_step_kind() -> None:
