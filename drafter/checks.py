@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from .channels import CHANNEL, SUBJECT_MAX
-from .embeddings import load_encoder
+from .retrieval.embeddings import load_encoder
 from .guard import Guard
 from .models import CheckResult, Draft, DraftParts, DraftRequest, Plan
 from .text.dates import HORIZON_DAYS

@@ -13,7 +13,7 @@ from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from . import llm
+from . import llm, prompts
 from .config import Settings
 from .drafting import DraftStats, write_draft
 from .models import Contact, Draft, DraftRequest, Passage, Plan, Reading
@@ -46,7 +46,7 @@ class Drafter:
     def chat_model(self) -> BaseChatModel:
         with self._lock:
             if self._chat_model is None:
-                self._chat_model = llm.build_chat_model(self.settings)
+                self._chat_model = llm.build_chat_model(self.settings, warm=prompts.system_prompt())
             return self._chat_model
 
     @property

@@ -15,7 +15,7 @@ import datetime as dt
 
 import numpy as np
 
-from ..embeddings import load_encoder
+from ..retrieval.embeddings import load_encoder
 from ..models import STEP_ROLES, Clause, Reading
 from ..text.clauses import Span, plain_text, split_clauses
 from ..text.dates import find_when

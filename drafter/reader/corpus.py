@@ -5,9 +5,9 @@ note differently, so each of its clauses takes the label of the hand-cut clauses
 where it touches a private clause (agenda, confidence, text to a model) at all substantially,
 it takes that private label: a clause that carries part of a secret is private.
 
-Splits are by note: `notes_test.jsonl` was written apart from the rest and is the held-out
-split, never used for training or tuning; the other files are cut into train and dev by a
-hash of the note id (one note in five to dev).
+Splits are by note: the `notes_test_*.jsonl` files were written apart from the rest and are the
+held-out split (170 of 430 notes), never used for training or tuning; the other files are cut
+into train and dev by a hash of the note id (one note in five to dev).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..embeddings import load_encoder
+from ..retrieval.embeddings import load_encoder
 from ..models import PRIVATE_ROLES, ROLES, Contact, DraftRequest
 from ..text.clauses import Span
 from ..text.names import greeting_name

@@ -20,7 +20,7 @@ import numpy as np
 from wordfreq import zipf_frequency
 
 from ..channels import CHANNEL, KIND, KIND_OF_ROLE, ROLE_PRIORITY
-from ..embeddings import load_encoder
+from ..retrieval.embeddings import load_encoder
 from ..models import Clause as ReadClause
 from ..models import DraftRequest, NextStep, Plan, Reading
 from ..text.dates import default_when
