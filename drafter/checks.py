@@ -16,9 +16,9 @@ from functools import lru_cache
 import numpy as np
 
 from .channels import CHANNEL, SUBJECT_MAX
-from .retrieval.embeddings import load_encoder
 from .guard import Guard
 from .models import CheckResult, Draft, DraftParts, DraftRequest, Plan
+from .retrieval.embeddings import load_encoder
 from .text.dates import HORIZON_DAYS
 from .text.overlap import content_words, distinctive, is_common, stem, words
 
@@ -221,8 +221,13 @@ def check_invented(
     allowed |= {stem(n) for n in guard.names}
     if plan.follow_up:
         allowed |= _stems(
-            f"{plan.follow_up.previous_topic} {plan.follow_up.promise} {plan.follow_up.previous_subject}"
+            f"{plan.follow_up.previous_topic} {plan.follow_up.promise} {plan.follow_up.ask_after}"
+            f" {plan.follow_up.note}"
+            f" {plan.follow_up.previous_subject}"
         )
+        sent = plan.follow_up.previous_sent_on
+        if sent is not None:  # the writer is told the first message's date
+            allowed |= _stems(f"{sent:%B} {sent.day} {sent:%A}")
     found = []
     for sentence in [parts.subject, *parts.sentences]:
         tokens = words(sentence)

@@ -26,7 +26,7 @@ from . import checks, llm, prompts
 from .channels import CHANNEL, KIND
 from .errors import TruncatedReply
 from .guard import Guard
-from .models import Draft, DraftParts, DraftRequest, Passage, Plan
+from .models import Draft, DraftParts, DraftRequest, FollowUpContext, Passage, Plan
 from .render import render
 from .repair import clean_sentence, repair
 
@@ -98,19 +98,29 @@ def format_passages(passages: list[Passage]) -> str:
     return "\n".join(lines) if lines else "(none)"
 
 
+def _note(follow: FollowUpContext) -> str:
+    return f"\nInclude what you add now: {_fence(follow.note)}" if follow.note else ""
+
+
 def _step_lines(plan: Plan) -> tuple[str, str]:
     """(what the step sentence does, its source) for the writer."""
     follow = plan.follow_up
     if follow and follow.kind == "deliver":
         return (
             "deliver what you promised: say here it is, or that it is attached or below",
-            f"You promised: {_fence(follow.promise or plan.step_clause)}",
+            f"You promised: {_fence(follow.promise or plan.step_clause)}" + _note(follow),
+        )
+    if follow and follow.kind == "nudge" and follow.ask_after:
+        return (
+            "ask lightly after what they mentioned; make it easy to say it is not ready yet",
+            f"They mentioned: {_fence(follow.ask_after)}" + _note(follow),
         )
     if follow and follow.kind == "nudge":
         sent = follow.previous_sent_on.strftime("%B %-d") if follow.previous_sent_on else "recently"
         return (
             "a light nudge: no guilt, no pressure; keep the door open",
-            f"Your message of {sent} was about: {_fence(follow.previous_topic or follow.previous_subject)}",
+            f"Your message of {sent} was about: {_fence(follow.previous_topic or follow.previous_subject)}"
+            + _note(follow),
         )
     source = (
         f"From your notes: {_fence(plan.step_clause)}" if plan.step_clause else "(none: keep the door open)"

@@ -15,8 +15,8 @@ from functools import cached_property
 
 import numpy as np
 
-from .retrieval.embeddings import load_encoder
 from .models import DraftRequest, Plan
+from .retrieval.embeddings import load_encoder
 from .text.clauses import plain_text
 from .text.names import name_forms
 from .text.overlap import content_words, copied_runs, distinctive, stem, words
@@ -39,11 +39,14 @@ class Guard:
         known = " ".join([*plan.shown, contact.where_met, contact.company, contact.name, request.sender])
         if plan.follow_up is not None:
             known += (
-                f" {plan.follow_up.previous_topic} {plan.follow_up.promise} {plan.follow_up.previous_subject}"
+                f" {plan.follow_up.previous_topic} {plan.follow_up.promise} {plan.follow_up.ask_after}"
+                f" {plan.follow_up.note}"
+                f" {plan.follow_up.previous_subject}"
             )
         name_stems = {stem(n) for n in self.names}
         self.allowed = distinctive(known) | name_stems | {stem(w) for w in words(known)}
-        self.unshown = distinctive(" ".join(plan.unshown)) - self.allowed
+        # Clause by clause: joined, a clause's first word would pass for a name.
+        self.unshown = set().union(*(distinctive(u) for u in plan.unshown)) - self.allowed
         self.private = [*plan.held_back, *plan.suspicious]
 
     @cached_property

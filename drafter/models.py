@@ -63,6 +63,8 @@ class FollowUpContext(BaseModel):
     previous_topic: str = ""  # what the first message referenced
     previous_step: str = ""  # the next step it stated
     promise: str = ""  # deliver: the promised thing ("the kiln schedule")
+    ask_after: str = ""  # nudge: what they said they would send, asked after lightly
+    note: str = ""  # what the sender adds now: a link, what is attached, a line to include
     message_id: str = ""  # Message-ID of the first message, for threading
 
 

@@ -553,7 +553,7 @@ def test_concurrency_runs_rows_in_parallel(tmp_path: Path) -> None:
 
 
 PARTS = {
-    "subject": "Slides from your talk",
+    "subject": "Incremental parsers and tree-sitter",
     "recall": "I enjoyed our talk about incremental parsers and tree-sitter at PyCon Lisbon",
     "next_step": "Would you send me the slides from your talk when you have a minute",
     "guidance": [],
@@ -576,7 +576,7 @@ def test_pipeline_batch_with_the_fake_model(tmp_path: Path, fake_model: Any) -> 
 
     def reply(messages: list) -> Any:
         text = "\n".join(str(m.content) for m in messages)
-        if "Ben Ode" in text or "Porto data meetup" in text:
+        if "Contact: Ben" in text:  # the writer sees names and the chosen details, never all notes
             return BackendError("The model server failed (HTTP 500): try again later.")
         if "tree-sitter" in text:
             return PARTS
@@ -590,7 +590,7 @@ def test_pipeline_batch_with_the_fake_model(tmp_path: Path, fake_model: Any) -> 
     assert [r["status"] for r in rows] == ["ok", "error", "ok"]
     ana = rows[0]
     assert ana["body"].startswith("Hi Ana,") and ana["body"].rstrip().endswith("Sam")
-    assert ana["subject"] == "Slides from your talk" and rows[2]["subject"] == ""
+    assert ana["subject"] == "Incremental parsers and tree-sitter" and rows[2]["subject"] == ""
     assert ana["backend"] == drafter.backend_name and ana["model"] == drafter.model_name
     assert float(ana["seconds"]) > 0 and ana["follow_up_date"]
     assert rows[1]["error"] == "The model server failed (HTTP 500): try again later."

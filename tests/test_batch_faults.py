@@ -184,7 +184,7 @@ def test_pipeline_batch_over_http(tmp_path: Path, allow_loopback: None) -> None:
     """The real Drafter, concurrently, against the stub: one row's server errors stay that row's."""
     from drafter import Drafter
 
-    rules = [("Porto data meetup", status(500)), ("sourdough", slow(0.3, ok(PARTS)))]
+    rules = [("Contact: Ben", status(500)), ("sourdough", slow(0.3, ok(PARTS)))]
     with StubServer(default=by_content(rules, ok(PARTS))) as stub:
         settings = Settings(
             backend="openai",

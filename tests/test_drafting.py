@@ -350,3 +350,40 @@ def test_cited_labels_map_back_to_passage_ids(named: list[str], expected: list[s
     assert schema["properties"]["guidance"]["items"]["enum"] == ["G1", "G2"]
     assert schema["additionalProperties"] is False
     assert set(schema["required"]) == {"subject", "recall", "next_step", "guidance"}
+
+
+def test_what_the_sender_adds_to_a_second_touch_reaches_the_writer_and_may_be_used() -> None:
+    reply = {
+        "subject": "My glaze recipe and firing schedule",
+        "recall": "Thanks again for the wonderful conversation about your talk on wood-fired kilns "
+        "at the Biennale; it stayed with me all week.",
+        "next_step": "Here are my glaze recipe and firing schedule, as promised: kilnworks.example/glaze",
+        "guidance": ["G1"],
+    }
+    model = FakeChatModel([reply])
+    request = _second_touch("deliver")
+    assert request.follow_up is not None
+    request = request.model_copy(
+        update={"follow_up": request.follow_up.model_copy(update={"note": "kilnworks.example/glaze"})}
+    )
+    draft = _drafter(model).draft(request)
+    assert "Include what you add now: kilnworks.example/glaze" in _task(model)
+    assert "kilnworks.example/glaze" in draft.body
+    assert {c.name: c.passed for c in draft.checks}["no_leak"] is True
+
+
+def test_their_promise_is_asked_after_not_delivered() -> None:
+    model = FakeChatModel([{"subject": "", "recall": "x", "next_step": "y", "guidance": []}] * 3)
+    follow = FollowUpContext(
+        kind="nudge",
+        previous_topic="your talk on wood-fired kilns",
+        ask_after="She'll send me the kiln plans",
+    )
+    plan = _drafter(model).plan(_request(follow_up=follow))
+    assert plan.next_step_type == "keep_in_touch"
+    from drafter.drafting import build_messages
+
+    task = str(build_messages(_request(follow_up=follow), plan, [], [])[-1].content)
+    assert "ask lightly after what they mentioned" in task
+    assert "They mentioned: She'll send me the kiln plans" in task
+    assert "You promised" not in task

@@ -174,8 +174,14 @@ def test_promise_falls_due_the_second_touch_delivers_it_and_the_ledger_closes(ur
         assert request.contact == Contact(
             name="Ana Ruiz", email="ana@example.es", company="Barro", where_met="Ceramics Expo"
         )
-        assert request.avoid == ["her ceramics studio in Valencia"]  # the promise itself is not avoided
-        assert "https://example.es/kiln.pdf" in request.notes and request.next_step_hint == "offer"
+        # The first message's topic is what a second touch refers back to, and the promise is what it
+        # delivers: neither is avoided.
+        assert request.avoid == []
+        # What the user adds now reaches the writer as the follow-up's note; the reader reads the
+        # first conversation again.
+        assert request.follow_up.note == "Link: https://example.es/kiln.pdf"
+        assert request.next_step_hint == "offer"
+        assert request.notes.startswith("Met Ana at the Ceramics Expo.")
 
         delivered = Draft(
             channel="email",
@@ -230,7 +236,9 @@ def test_their_late_promise_is_asked_after_gently_never_before(url: str) -> None
         assert touch.request.follow_up is not None and touch.request.follow_up.kind == "nudge"
         assert touch.request.follow_up.message_id == first.message_id
         assert touch.request.follow_up.promise == ""  # their promise is never put as mine
-        assert "paper on glaze crazing" in touch.request.notes and "no pressure" in touch.request.notes
+        assert touch.request.follow_up.ask_after == "She'll send me the paper on glaze crazing"
+        # The reader reads the first conversation again; the writer is told what to ask after.
+        assert touch.request.notes.startswith("Met Ana at the Ceramics Expo.")
 
 
 def test_a_nudge_after_no_reply_is_threaded_to_the_first_message(url: str) -> None:
@@ -262,8 +270,9 @@ def test_a_nudge_after_no_reply_is_threaded_to_the_first_message(url: str) -> No
             first.message_id,
             "Would you have 20 minutes next week?",
         )
-        assert "no guilt, no pressure" in touch.request.notes
-        assert touch.request.avoid == ["The robotics meetup", "Would you have 20 minutes next week?"]
+        assert touch.request.notes == "Talked about the robotics meetup."  # the first conversation
+        # The first message's topic is what the nudge refers back to; its ask is not repeated.
+        assert touch.request.avoid == ["Would you have 20 minutes next week?"]
         nudge = save_second_touch(
             session,
             touch,

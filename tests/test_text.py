@@ -28,6 +28,13 @@ TODAY = dt.date(2026, 11, 28)  # a Saturday
         ("Dr. John F. Kennedy", "", "Dr. Kennedy"),
         ("Martin, Bob", "", "Bob"),
         ("priya.shah@example.com", "", "Priya"),
+        ("Rana Haddad", "She prefers Dr. Haddad.", "Dr. Haddad"),
+        ("Samuel Okafor", "Prefers Dr. Okafor", "Dr. Okafor"),
+        ("Grace Juma", "told me to call me Mama Juma like everyone does", "Mama Juma"),
+        ("Sasha Ivanova", "She said call me Sasha Ivanova, both names", "Sasha"),
+        ("Tom Reed", "prefers Zoom over phone calls", "Tom"),
+        ("Elizabeth Moss", "Prefers to be called Beth", "Beth"),
+        ("Tom Reed", "Everyone calls him Tommo.", "Tommo"),
     ],
 )
 def test_greeting_names(full: str, notes: str, greet: str) -> None:

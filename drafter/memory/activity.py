@@ -179,6 +179,8 @@ def _step_item(session: Session, draft: DraftRow, sent_on: dt.date) -> LedgerIte
     step = draft.next_step.strip()
     if not step or draft.next_step_type not in _STEP_OWNER:
         return None
+    if draft.kind == "deliver":  # its step is the delivery itself, done by sending it
+        return None
     if draft.kind != "first" and draft.next_step_type not in ("offer", "joint_venture"):
         return None
     owner = _STEP_OWNER[draft.next_step_type]

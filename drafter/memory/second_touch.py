@@ -52,15 +52,33 @@ def _sent(session: Session, person_id: int) -> list[DraftRow]:
     )
 
 
-def _avoid(sent: list[DraftRow], keep: str = "") -> list[str]:
-    """Topics and steps of earlier messages; `keep` (the promise being delivered) stays allowed."""
+def _avoid(sent: list[DraftRow], keep: str = "", parent: DraftRow | None = None) -> list[str]:
+    """Topics and steps of earlier messages not to repeat. `keep` (the promise being delivered)
+    stays allowed, and so does the topic of `parent`: the second touch refers back to it."""
     out: list[str] = []
     for draft in sent:
         for value in (draft.topic, draft.next_step):
             value = " ".join(value.split())
+            if parent is not None and draft.id == parent.id and value == " ".join(parent.topic.split()):
+                continue
             if value and value not in out and not (keep and same_item(value, keep)):
                 out.append(value)
     return out
+
+
+def _first_notes(session: Session, person: PersonRow, parent: DraftRow | None) -> str:
+    """The notes of the conversation the first message came from, else of the person's latest
+    one: what the reader reads again for a second touch."""
+    conversation = None
+    if parent is not None and parent.conversation_id is not None:
+        conversation = session.get(ConversationRow, parent.conversation_id)
+    if conversation is None:
+        conversation = session.scalars(
+            select(ConversationRow)
+            .where(ConversationRow.person_id == person.id, ConversationRow.notes != "")
+            .order_by(ConversationRow.happened_on.desc(), ConversationRow.id.desc())
+        ).first()
+    return conversation.notes.strip() if conversation is not None else ""
 
 
 def contact_of(session: Session, person: PersonRow) -> Contact:
@@ -91,6 +109,13 @@ def _context(
     )
 
 
+def _notes(first: str, instruction: str, extra: str) -> str:
+    """What the reader reads: the first conversation's notes, else what the user adds now, else
+    the instruction (the plan of a second touch comes from its follow-up context; what the user
+    adds reaches the writer as the context's note)."""
+    return first or extra or instruction
+
+
 def second_touch(
     session: Session,
     *,
@@ -115,26 +140,27 @@ def second_touch(
         if item.owner == "them":
             context = _context("nudge", parent)
             context.previous_topic = context.previous_topic or item.text
+            context.ask_after = item.text
             text = (
                 f"{person.name} mentioned: {item.text}. Ask after it lightly, no pressure, "
                 "and make it easy to say it is not ready yet."
             )
             kind: Literal["deliver", "nudge"] = "nudge"
             step_hint: NextStepType | None = "ask"
-            avoid = _avoid(sent)
+            avoid = _avoid(sent, parent=parent)
         else:
             thing = promised_thing(item.text)
             context = _context("deliver", parent, promise=thing)
             text = f"I promised {thing}; this message delivers it."
             kind, step_hint = "deliver", "offer"
-            avoid = _avoid(sent, keep=item.text)
+            avoid = _avoid(sent, keep=item.text, parent=parent)
         request = DraftRequest(
             contact=contact_of(session, person),
-            notes=f"{text} {extra}".strip(),
+            notes=_notes(_first_notes(session, person, parent), text, extra),
             channel=_channel(person, parent),
             next_step_hint=step_hint,
             sender=sender,
-            follow_up=context,
+            follow_up=context.model_copy(update={"note": extra}),
             avoid=avoid,
         )
         return SecondTouch(
@@ -153,11 +179,11 @@ def second_touch(
     text = f"No reply yet to my message{when}. A short, light nudge that refers to it; no guilt, no pressure."
     request = DraftRequest(
         contact=contact_of(session, person),
-        notes=f"{text} {extra}".strip(),
+        notes=_notes(_first_notes(session, person, parent), text, extra),
         channel=_channel(person, parent),
         sender=sender,
-        follow_up=_context("nudge", parent),
-        avoid=_avoid(_sent(session, person.id)),
+        follow_up=_context("nudge", parent).model_copy(update={"note": extra}),
+        avoid=_avoid(_sent(session, person.id), parent=parent),
     )
     return SecondTouch(kind="nudge", person_id=person.id, request=request, parent_id=parent.id)
 

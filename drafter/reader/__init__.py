@@ -15,8 +15,8 @@ import datetime as dt
 
 import numpy as np
 
-from ..retrieval.embeddings import load_encoder
 from ..models import STEP_ROLES, Clause, Reading
+from ..retrieval.embeddings import load_encoder
 from ..text.clauses import Span, plain_text, split_clauses
 from ..text.dates import find_when
 from .features import feature_matrix

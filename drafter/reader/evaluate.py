@@ -18,8 +18,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..retrieval.embeddings import load_encoder
 from ..models import PRIVATE_ROLES, ROLES, Contact, DraftRequest
+from ..retrieval.embeddings import load_encoder
 from ..text.clauses import Span
 from ..text.names import greeting_name
 from . import classify_spans, read_notes

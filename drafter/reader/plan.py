@@ -20,9 +20,9 @@ import numpy as np
 from wordfreq import zipf_frequency
 
 from ..channels import CHANNEL, KIND, KIND_OF_ROLE, ROLE_PRIORITY
-from ..retrieval.embeddings import load_encoder
 from ..models import Clause as ReadClause
 from ..models import DraftRequest, NextStep, Plan, Reading
+from ..retrieval.embeddings import load_encoder
 from ..text.dates import default_when
 from ..text.names import greeting_name
 from .model import load_model
@@ -110,12 +110,16 @@ def _second_touch(request: DraftRequest, plan: Plan, today: dt.date) -> Plan:
     assert follow is not None
     topic = follow.previous_topic or follow.previous_subject
     details = [topic] if topic else plan.details[:1]
+    # What the first touch would have shown is not shown now: only the topic and the promise are.
+    unshown = [*plan.unshown, *(d for d in plan.details if d not in details), plan.step_clause]
+    unshown = [u for u in unshown if u]
     if follow.kind == "deliver":
         return plan.model_copy(
             update={
                 "next_step_type": "offer",
                 "step_clause": follow.promise or follow.previous_step,
                 "details": details,
+                "unshown": unshown,
                 "follow_up_when": "today",
                 "follow_up_date": today,
                 "options": [NextStep(type="offer", text=f"Deliver: {follow.promise}", why=KIND["offer"].why)],
@@ -127,6 +131,7 @@ def _second_touch(request: DraftRequest, plan: Plan, today: dt.date) -> Plan:
             "next_step_type": "keep_in_touch",
             "step_clause": "",
             "details": details,
+            "unshown": unshown,
             "follow_up_when": when,
             "follow_up_date": date,
             "options": [NextStep(type="keep_in_touch", text="A light nudge", why=KIND["keep_in_touch"].why)],

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..retrieval.embeddings import load_encoder
 from ..errors import ConfigError
 from ..models import PRIVATE_ROLES, ROLES
+from ..retrieval.embeddings import load_encoder
 from .corpus import Note, load_notes, our_clauses, project_labels
 from .features import feature_matrix
 from .model import SHOWN_PRIVATE_MAX, ReaderModel, model_path

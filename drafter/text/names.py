@@ -12,10 +12,14 @@ from nameparser import HumanName
 
 __all__ = ["greeting_name", "name_forms"]
 
-# A cue in the notes for the name the contact uses; group 1 is the name.
+# A cue in the notes for the name the contact uses (the cue in any case, the name capitalised):
+# group 1 is the cue, group 2 the name, with a title or a second word if one follows ("prefers
+# Dr. Haddad", "call me Mama Juma").
+_NAME = r"[A-Z][\w'’-]{1,20}"
 _CUE_RE = re.compile(
-    r"\b(?:goes by|go by|prefers?(?: to be called)?|call(?:s)? (?:her|him|them|me)|known as|"
-    r"nickname(?: is)?|everyone calls (?:her|him|them))\s+[\"'“‘]?([A-Z][\w'’-]{1,20})",
+    r"\b((?i:goes by|go by|prefers?(?: to be called)?|call(?:s)? (?:her|him|them|me)|known as|"
+    r"nickname(?: is)?|everyone calls (?:her|him|them)))\s+[\"'“‘]?"
+    rf"({_NAME}\.?(?: {_NAME})?)"
 )
 _FAMILY_FIRST_RE = re.compile(r"(?i)\b(family|sur)[ -]?name (comes )?first\b")
 # Titles a person typed into the contact's name to be greeted by: title + family name.
@@ -47,11 +51,32 @@ def _in_notes(phrase: str, notes: str) -> bool:
     return bool(phrase) and re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", notes) is not None
 
 
+def _cued_name(full_name: str, notes: str) -> str:
+    """The name the notes say the contact goes by, or "" when they say none."""
+    for cue in _CUE_RE.finditer(notes):
+        words = cue.group(2).split()
+        title = _title(HumanName(f"{words[0]} X")) if len(words) == 2 else ""
+        if title:  # "prefers Dr. Haddad"
+            return f"{title} {_tidy(words[1])}"
+        own = {w.lower() for w in HumanName(full_name).first.split() + HumanName(full_name).last.split()}
+        if len(words) == 2 and not {w.lower() for w in words} <= own:
+            return " ".join(_tidy(w) for w in words)  # "call me Mama Juma"
+        name = words[0].rstrip(".")
+        # A bare "prefers" also takes things ("prefers Zoom", "prefers Mondays"): there, only a
+        # form of the contact's own name counts ("prefers Kate" for Katherine).
+        if cue.group(1).lower() in ("prefer", "prefers") and not any(
+            name.lower() in part for part in own if len(name) >= 3
+        ):
+            continue
+        return _tidy(name)
+    return ""
+
+
 def greeting_name(full_name: str, notes: str = "") -> str:
     """How to greet the contact: a name the notes say they use, else title + family name, else given name."""
-    cue = _CUE_RE.search(notes)
-    if cue:
-        return _tidy(cue.group(1))
+    cued = _cued_name(full_name, notes)
+    if cued:
+        return cued
     name = full_name.strip()
     if "@" in name:
         name = re.split(r"[._+-]", name.split("@", 1)[0])[0]
