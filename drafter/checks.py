@@ -89,9 +89,13 @@ def check_detail(
     if plan.follow_up and plan.follow_up.previous_topic:
         topics.append(plan.follow_up.previous_topic)
     recall = " ".join(parts.recall)
-    if any(mentions(t, recall) for t in topics) or (not topics and recall):
+    if any(mentions(t, recall) for t in topics):
         return _result("detail", True)
-    wanted = "; ".join(topics[:2]) or "a topic from your notes"
+    if not topics:  # the reader was sure of no shared detail: a vague recall is not specific
+        return _result(
+            "detail", False, "no shared detail was clear enough in the notes: add what you talked about"
+        )
+    wanted = "; ".join(topics[:2])
     return _result("detail", False, f"recall something specific you talked about ({wanted})")
 
 

@@ -11,12 +11,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from .channels import CHANNEL, SUBJECT_MAX
 from .guard import Guard
 from .models import DraftParts, DraftRequest, Plan
 from .render import render
+from .text.dates import find_when
 from .text.overlap import distinctive, stem, words
 
 __all__ = ["clean_sentence", "repair", "with_when"]
@@ -38,6 +40,13 @@ def clean_sentence(text: object) -> str:
     return value[:1].upper() + value[1:]
 
 
+# A vague time the writer may put in place of the plan's ("in the next few weeks", "soon").
+_VAGUE_WHEN_RE = re.compile(
+    r"\b(?:(?:in|within|over)\s+the\s+(?:next\s+)?(?:few|couple(?:\s+of)?)\s+(?:days|weeks|months)|soon)\b",
+    re.I,
+)
+
+
 def with_when(sentence: str, when: str) -> str:
     """The step sentence with the plan's exact "when" phrase: a shortened form is replaced, a
     missing one is added before the final punctuation."""
@@ -48,6 +57,15 @@ def with_when(sentence: str, when: str) -> str:
         found = re.search(r"(\b(in|within|by|over)\s+(the\s+)?)?\b" + re.escape(core) + r"\b", sentence, re.I)
         if found:
             return sentence[: found.start()] + when + sentence[found.end() :]
+    vague = _VAGUE_WHEN_RE.search(sentence)
+    if vague:
+        return sentence[: vague.start()] + when + sentence[vague.end() :]
+    other = find_when(sentence, dt.date.today())
+    if other and other[0] in sentence:  # another time said: the plan's replaces it, never beside it
+        at = sentence.index(other[0])
+        lead = re.search(r"\b(in|within|by|over|on)\s+(the\s+)?$", sentence[:at], re.I)
+        start = lead.start() if lead else at
+        return sentence[:start] + when + sentence[at + len(other[0]) :]
     body, end = (sentence[:-1], sentence[-1]) if sentence[-1] in ".!?" else (sentence, ".")
     return f"{body.rstrip(' ,')} {when}{end}"
 

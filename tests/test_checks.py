@@ -139,8 +139,10 @@ def test_detail() -> None:
     results = _run(generic)
     assert _failed(results) == {"detail"}
     assert "wood-fired kilns" in results["detail"].message
-    # With no details in the plan, any recall will do.
-    assert "detail" not in _failed(_run(generic, plan=_plan(details=[])))
+    # With no details in the plan, no recall is specific: the check says the notes lacked one.
+    unsure = _run(generic, plan=_plan(details=[]))
+    assert _failed(unsure) == {"detail"}
+    assert "no shared detail was clear enough" in unsure["detail"].message
 
 
 def test_detail_counts_what_a_second_touch_follows_up() -> None:

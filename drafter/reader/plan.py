@@ -44,11 +44,13 @@ def _safe(clause: ReadClause) -> bool:
     return load_model().may_show(clause.confidence, clause.private) and 2 <= words <= MAX_SHOWN_WORDS
 
 
-def _specificity(text: str) -> float:
-    """How specific a clause is: its rare words and named things."""
+def _specificity(text: str, known: str = "") -> float:
+    """How specific a clause is: its rare words and named things, other than those of `known`
+    (where you met and their name: the setting, not something you talked about)."""
+    skip = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]+", known)}
     words = re.findall(r"[A-Za-z][A-Za-z'-]+", text)
-    rare = sum(1 for w in words if zipf_frequency(w.lower(), "en") < 4.2)
-    named = sum(1 for w in words[1:] if w[:1].isupper())
+    rare = sum(1 for w in words if w.lower() not in skip and zipf_frequency(w.lower(), "en") < 4.2)
+    named = sum(1 for w in words[1:] if w[:1].isupper() and w.lower() not in skip)
     return rare + 0.5 * named
 
 
@@ -69,7 +71,12 @@ def choose_step(reading: Reading, hint: str | None = None) -> tuple[str, ReadCla
     return "keep_in_touch", None
 
 
-def choose_details(reading: Reading, limit: int, exclude: ReadClause | None = None) -> list[ReadClause]:
+def choose_details(
+    reading: Reading, limit: int, exclude: ReadClause | None = None, known: str = ""
+) -> list[ReadClause]:
+    """The shared details for the message: the most specific topics the reader is sure of. A
+    clause that says nothing beyond the setting ("Met Bob at the mixer") is used only when no
+    specific one exists."""
     topics = [
         c
         for c in reading.clauses
@@ -77,8 +84,10 @@ def choose_details(reading: Reading, limit: int, exclude: ReadClause | None = No
         and c is not exclude
         and _safe(c)
     ]
-    ranked = sorted(topics, key=lambda c: c.confidence * (1 + _specificity(c.text)), reverse=True)
-    chosen = ranked[:limit]
+    specificity = [_specificity(c.text, known) for c in topics]
+    scored = [(c.confidence * (1 + spec), spec, c) for c, spec in zip(topics, specificity, strict=True)]
+    pool = [(score, c) for score, spec, c in scored if spec > 0] or [(score, c) for score, _, c in scored]
+    chosen = [c for _, c in sorted(pool, key=lambda x: x[0], reverse=True)[:limit]]
     return sorted(chosen, key=lambda c: c.start)  # in the order of the notes
 
 
@@ -142,7 +151,8 @@ def _second_touch(request: DraftRequest, plan: Plan, today: dt.date) -> Plan:
 def make_plan(request: DraftRequest, reading: Reading, today: dt.date | None = None) -> Plan:
     today = today or dt.date.today()
     kind, step = choose_step(reading, request.next_step_hint)
-    details = choose_details(reading, CHANNEL[request.channel].max_details, exclude=step)
+    known = f"{request.contact.where_met} {request.contact.name} {request.contact.company}"
+    details = choose_details(reading, CHANNEL[request.channel].max_details, exclude=step, known=known)
     when, date = (step.when, step.due) if step and step.when and step.due else default_when(kind, today)
     shown = {id(c) for c in details} | ({id(step)} if step else set())
     options = [NextStep(type=kind, text=_option_text(kind, step), why=KIND[kind].why)]  # type: ignore[arg-type]

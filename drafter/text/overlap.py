@@ -49,8 +49,13 @@ def stem(word: str) -> str:
 
 
 @lru_cache(maxsize=50_000)
+@lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
-    return float(zipf_frequency(word, "en"))
+    """How common a word is, as its most common form: an inflection of a common word ("chatted",
+    "perfecting", "swears") is as common as the word itself, not rare."""
+    base = stem(word)
+    forms = {word, base, base + "e"} if base != word else {word}
+    return max(float(zipf_frequency(f, "en")) for f in forms)
 
 
 def is_common(word: str) -> bool:

@@ -1,0 +1,28 @@
+"""Repair of the step sentence's "when": the plan's phrase, said once, in place of another."""
+
+from __future__ import annotations
+
+import pytest
+
+from drafter.repair import with_when
+
+
+@pytest.mark.parametrize(
+    ("sentence", "when", "repaired"),
+    [
+        # another time phrase the writer chose is replaced, never left beside the plan's
+        (
+            "I will send you the link to my notes next week.",
+            "in the next few days",
+            "I will send you the link to my notes in the next few days.",
+        ),
+        ("Would you have 20 minutes in early December?", "next week", "Would you have 20 minutes next week?"),
+        ("May I reach out again soon?", "in the next few weeks", "May I reach out again in the next few weeks?"),
+        ("Could we talk in the next few weeks?", "in the next few days", "Could we talk in the next few days?"),
+        # the plan's phrase already there: unchanged; none at all: added before the punctuation
+        ("I will send it by Friday.", "by Friday", "I will send it by Friday."),
+        ("Shall we meet?", "next month", "Shall we meet next month?"),
+    ],
+)
+def test_the_step_says_the_plans_when_once(sentence: str, when: str, repaired: str) -> None:
+    assert with_when(sentence, when) == repaired
