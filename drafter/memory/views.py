@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..store.memory import ConversationRow, DraftRow, LedgerItemRow, PersonRow
 
@@ -16,6 +16,8 @@ DueLevel = Literal["upcoming", "late", "ideal", "maximum"]
 
 
 class PersonOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # built from the database row
+
     id: int
     name: str
     email: str = ""
@@ -31,27 +33,19 @@ class PersonOut(BaseModel):
     source: str = "manual"
     last_touch: dt.date | None = None
 
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tags(cls, value: object) -> object:
+        return list(value or [])  # type: ignore[call-overload]
+
     @classmethod
     def from_row(cls, row: PersonRow, last_touch: dt.date | None = None) -> PersonOut:
-        return cls(
-            id=row.id,
-            name=row.name,
-            email=row.email,
-            company=row.company,
-            position=row.position,
-            greet=row.greet,
-            channel=row.channel,
-            tags=list(row.tags or []),
-            phone=row.phone,
-            url=row.url,
-            note=row.note,
-            connected_on=row.connected_on,
-            source=row.source,
-            last_touch=last_touch,
-        )
+        return cls.model_validate(row).model_copy(update={"last_touch": last_touch})
 
 
 class ConversationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # built from the database row
+
     id: int
     person_id: int
     happened_on: dt.date
@@ -60,12 +54,12 @@ class ConversationOut(BaseModel):
 
     @classmethod
     def from_row(cls, row: ConversationRow) -> ConversationOut:
-        return cls(
-            id=row.id, person_id=row.person_id, happened_on=row.happened_on, where=row.where, notes=row.notes
-        )
+        return cls.model_validate(row)
 
 
 class ItemOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # built from the database row
+
     id: int
     person_id: int
     owner: str
@@ -77,19 +71,12 @@ class ItemOut(BaseModel):
 
     @classmethod
     def from_row(cls, row: LedgerItemRow) -> ItemOut:
-        return cls(
-            id=row.id,
-            person_id=row.person_id,
-            owner=row.owner,
-            role=row.role,
-            text=row.text,
-            due_on=row.due_on,
-            status=row.status,
-            draft_id=row.draft_id,
-        )
+        return cls.model_validate(row)
 
 
 class DraftOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # built from the database row
+
     id: int
     person_id: int
     kind: str
@@ -109,24 +96,7 @@ class DraftOut(BaseModel):
 
     @classmethod
     def from_row(cls, row: DraftRow) -> DraftOut:
-        return cls(
-            id=row.id,
-            person_id=row.person_id,
-            kind=row.kind,
-            status=row.status,
-            channel=row.channel,
-            subject=row.subject,
-            body=row.body,
-            next_step_type=row.next_step_type,
-            next_step=row.next_step,
-            follow_up_when=row.follow_up_when,
-            follow_up_date=row.follow_up_date,
-            message_id=row.message_id,
-            in_reply_to=row.in_reply_to,
-            parent_id=row.parent_id,
-            sent_on=row.sent_on,
-            replied_on=row.replied_on,
-        )
+        return cls.model_validate(row)
 
 
 class DueEntry(BaseModel):
