@@ -168,3 +168,20 @@ def test_second_touch_needs_one_reference(client: httpx.Client) -> None:
     reply = client.post("/v1/due/second-touch", json={})
     assert reply.status_code == 422 and "Name one thing to follow up" in reply.json()["message"]
     assert client.post("/v1/due/second-touch", json={"item_id": 42}).status_code == 404
+
+
+def test_a_whole_linkedin_export_is_not_too_large_to_import(client: httpx.Client) -> None:
+    """A real network's export runs to hundreds of kilobytes: it has the upload limit, not the
+    limit of a JSON request."""
+    head = (FIXTURES / "Connections.csv").read_text(encoding="utf-8").split("First Name,")[0]
+    rows = [
+        f"Person{i},Example{i},https://www.linkedin.com/in/person{i},p{i}@example.com,Company {i},"
+        f'"Engineer, team {i}",12 Mar 2024'
+        for i in range(800)
+    ]
+    columns = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+    data = (head + columns + "\n".join(rows)).encode()
+    assert len(data) > 64 * 1024
+    reply = client.post("/v1/contacts/import", files={"file": ("Connections.csv", data, "text/csv")})
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["added"] == 800

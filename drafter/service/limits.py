@@ -15,12 +15,13 @@ from .errors import BodyTooLarge
 
 logger = logging.getLogger("drafter.service.access")
 
-UPLOAD_LIMIT = MAX_BYTES + 256 * 1024  # a batch: the file limit plus form overhead
+UPLOAD_LIMIT = MAX_BYTES + 256 * 1024  # a file: the file limit plus form overhead
 REQUEST_LIMIT = 64 * 1024  # anything else (one draft's notes are at most 6,000 characters)
+UPLOADS = ("/v1/batches", "/v1/contacts/import")  # a batch of rows; a LinkedIn or vCard export
 
 
 def limit_for(scope: Scope) -> int:
-    if scope.get("method") == "POST" and scope.get("path", "").rstrip("/") == "/v1/batches":
+    if scope.get("method") == "POST" and scope.get("path", "").rstrip("/") in UPLOADS:
         return UPLOAD_LIMIT
     return REQUEST_LIMIT
 
