@@ -69,7 +69,7 @@ def _without(text: str, phrase: str) -> str:
 
 @lru_cache(maxsize=1)
 def _keep_in_touch_vector() -> np.ndarray:
-    return load_encoder().encode([_KEEP_IN_TOUCH])[0]
+    return np.asarray(load_encoder().encode([_KEEP_IN_TOUCH])[0])
 
 
 def check_greeting(

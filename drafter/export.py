@@ -239,7 +239,7 @@ def to_ics(reminders: Sequence[Reminder], now: dt.datetime | None = None) -> byt
     for index, (name, day, summary) in enumerate(reminders):
         title = f"Follow up with {_one_line(name)}"
         calendar.add_component(_all_day_event(_uid(index, name, day, summary), day, title, summary, stamp))
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def digest_ics(
@@ -253,7 +253,7 @@ def digest_ics(
     description = "\n".join(f"- {_one_line(line)}" for line in lines) or "Nothing is due."
     uid = _uid(0, "digest", day, description)
     calendar.add_component(_all_day_event(uid, day, summary, description, stamp))
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def cadence_ics(cadences: Sequence[Cadence], now: dt.datetime | None = None) -> bytes:
@@ -273,4 +273,4 @@ def cadence_ics(cadences: Sequence[Cadence], now: dt.datetime | None = None) -> 
                                summary, stamp)
         event.add("rrule", {"freq": "daily", "interval": cadence.every_days})
         calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())

@@ -230,7 +230,7 @@ def forget(session: Session, person: PersonRow) -> dict[str, int]:
     """
     counts = {"people": 1}
     for table in _TABLES:
-        column = table.person_id  # type: ignore[attr-defined]
+        column = table.person_id
         counts[str(table.__tablename__)] = int(
             session.scalar(select(func.count()).select_from(table).where(column == person.id)) or 0
         )

@@ -50,7 +50,7 @@ class ReaderModel:
             logits -= logits.max(axis=1, keepdims=True)
             exp = np.exp(logits)
             total += exp / exp.sum(axis=1, keepdims=True)
-        return total / self.hidden_w.shape[0]
+        return np.asarray(total / self.hidden_w.shape[0])
 
     def private_mass(self, probs: np.ndarray) -> np.ndarray:
         cols = [i for i, c in enumerate(self.classes) if c in PRIVATE_ROLES]

@@ -118,7 +118,7 @@ def _resolve(phrase: str, today: dt.date) -> dt.date | None:
         day = today + dt.timedelta(days=5)  # "in November" said in November: later this month
     if "after" in low:
         day += dt.timedelta(days=1)
-    return day
+    return day if isinstance(day, dt.date) else None
 
 
 def find_when(text: str, today: dt.date) -> tuple[str, dt.date] | None:

@@ -7,6 +7,8 @@ Create Date: 2026-12-01
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -16,11 +18,11 @@ branch_labels = None
 depends_on = None
 
 
-def _now() -> sa.Column:
+def _now() -> sa.Column[Any]:
     return sa.Column("created_at", sa.DateTime(timezone=True), nullable=False)
 
 
-def _person(nullable: bool = False, unique: bool = False) -> sa.Column:
+def _person(nullable: bool = False, unique: bool = False) -> sa.Column[Any]:
     return sa.Column(
         "person_id",
         sa.Integer,
