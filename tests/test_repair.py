@@ -17,8 +17,16 @@ from drafter.repair import with_when
             "I will send you the link to my notes in the next few days.",
         ),
         ("Would you have 20 minutes in early December?", "next week", "Would you have 20 minutes next week?"),
-        ("May I reach out again soon?", "in the next few weeks", "May I reach out again in the next few weeks?"),
-        ("Could we talk in the next few weeks?", "in the next few days", "Could we talk in the next few days?"),
+        (
+            "May I reach out again soon?",
+            "in the next few weeks",
+            "May I reach out again in the next few weeks?",
+        ),
+        (
+            "Could we talk in the next few weeks?",
+            "in the next few days",
+            "Could we talk in the next few days?",
+        ),
         # the plan's phrase already there: unchanged; none at all: added before the punctuation
         ("I will send it by Friday.", "by Friday", "I will send it by Friday."),
         ("Shall we meet?", "next month", "Shall we meet next month?"),
