@@ -51,9 +51,10 @@ def _register() -> None:
     from .batch import batch
     from .bench import bench
     from .draft import draft
+    from .due import due, followup, forget
     from .evaluation import eval_group
     from .guidance import guidance_group, index_cmd, ingest_cmd, search_cmd
-    from .memory import contacts, due, followup, forget
+    from .memory import contacts
     from .model import model
     from .serve import serve
 
