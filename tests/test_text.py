@@ -35,6 +35,7 @@ TODAY = dt.date(2026, 11, 28)  # a Saturday
         ("Tom Reed", "prefers Zoom over phone calls", "Tom"),
         ("Elizabeth Moss", "Prefers to be called Beth", "Beth"),
         ("Tom Reed", "Everyone calls him Tommo.", "Tommo"),
+        ("Wilhelmina Osei", "She goes by Billie. Asked me to send the list.", "Billie"),
     ],
 )
 def test_greeting_names(full: str, notes: str, greet: str) -> None:
@@ -66,6 +67,19 @@ def test_time_phrases_and_their_dates(text: str, phrase: str, day: dt.date) -> N
 )
 def test_no_time_phrase_where_there_is_none_or_it_is_past_the_horizon(text: str) -> None:
     assert find_when(text, TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "day"),
+    [
+        ("hopefully by the 20th", dt.date(2026, 11, 29), dt.date(2026, 12, 20)),  # passed: next month's
+        ("by the 5th", dt.date(2026, 1, 30), dt.date(2026, 2, 5)),  # a day, not May
+        ("by the 31st", dt.date(2026, 11, 29), dt.date(2026, 12, 31)),  # November has none
+    ],
+)
+def test_a_day_of_the_month_is_the_next_one_to_come(text: str, today: dt.date, day: dt.date) -> None:
+    found = find_when(text, today)
+    assert found is not None and found[1] == day
 
 
 def test_default_when_depends_on_the_kind() -> None:

@@ -8,6 +8,7 @@ is about the next weeks, not next year.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
@@ -72,6 +73,17 @@ def _expand_days(phrase: str) -> str:
     return re.sub(r"\b" + _DAY, day, phrase, flags=re.IGNORECASE)
 
 
+def _day_of_month(number: int, today: dt.date) -> dt.date | None:
+    year, month = today.year, today.month
+    for _ in range(2):
+        if number <= calendar.monthrange(year, month)[1]:
+            day = dt.date(year, month, number)
+            if day >= today:
+                return day
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
 def _resolve(phrase: str, today: dt.date) -> dt.date | None:
     low = phrase.lower()
     for vague, days in _VAGUE_DAYS.items():
@@ -102,6 +114,9 @@ def _resolve(phrase: str, today: dt.date) -> dt.date | None:
     text = {"this weekend": "saturday", "over the weekend": "saturday", "next weekend": "saturday"}.get(
         text, text
     )
+    ordinal = re.fullmatch(r"(\d{1,2})(st|nd|rd|th)?", text)
+    if ordinal:  # "by the 20th": this month's, or next month's once it has passed
+        return _day_of_month(int(ordinal.group(1)), today)
     parsed = dateparser.parse(
         text,
         languages=["en"],

@@ -58,9 +58,11 @@ def _cued_name(full_name: str, notes: str) -> str:
         title = _title(HumanName(f"{words[0]} X")) if len(words) == 2 else ""
         if title:  # "prefers Dr. Haddad"
             return f"{title} {_tidy(words[1])}"
+        if words[0].endswith("."):  # "goes by Billie. Asked me...": the sentence ended
+            words = words[:1]
         own = {w.lower() for w in HumanName(full_name).first.split() + HumanName(full_name).last.split()}
-        if len(words) == 2 and not {w.lower() for w in words} <= own:
-            return " ".join(_tidy(w) for w in words)  # "call me Mama Juma"
+        if len(words) == 2 and words[1].lower() in own and words[0].lower() not in own:
+            return " ".join(_tidy(w) for w in words)  # "call me Mama Juma": a form of address
         name = words[0].rstrip(".")
         # A bare "prefers" also takes things ("prefers Zoom", "prefers Mondays"): there, only a
         # form of the contact's own name counts ("prefers Kate" for Katherine).
