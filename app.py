@@ -31,7 +31,7 @@ one, batch, people = st.tabs(
 with one:
     draft_page(settings, extra_actions=app_people.remember_button)
 with batch:
-    batch_page(settings)
+    batch_page(settings, extra_actions=app_people.remember_rows_button)
 with people:
     app_people.people_page(settings, get_engine, run_drafts)
 model_caption(settings)

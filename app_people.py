@@ -65,6 +65,22 @@ def remember_button(container: Any, draft: Draft, request: DraftRequest) -> None
         )
 
 
+def remember_rows_button(container: Any, rows: list[tuple[DraftRequest, Any]]) -> None:
+    """Keep an event batch's approved rows: people, conversations and approved drafts."""
+    label = f"Keep approved rows in memory ({len(rows)})"
+    if container.button(label, icon=":material/group_add:", key="remember_rows", disabled=not rows):
+        try:
+            saved = _memory().approve_rows(rows, on=dt.date.today())
+        except DrafterError as exc:
+            st.error(ui.md_escape(exc))
+            return
+        st.success(
+            f"Kept {len(saved)} people with their conversations and drafts. Mark each draft sent in "
+            "**People and due** once you send it.",
+            icon=":material/check:",
+        )
+
+
 def _due_section(
     memory: Memory,
     today: dt.date,

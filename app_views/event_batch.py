@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -76,7 +77,11 @@ def run_rows(settings: Settings, items: list[BatchItem], label: str) -> None:
     ss.review_version += 1
 
 
-def batch_page(settings: Settings | None) -> None:
+# Actions the app adds under the exports, given the approved rows (request, output row).
+RowActions = Callable[[Any, list[tuple[Any, Any]]], None]
+
+
+def batch_page(settings: Settings | None, extra_actions: RowActions | None = None) -> None:
     st.markdown(BATCH_HELP)
     c1, c2 = st.columns([4, 1], vertical_alignment="center")
     upload = c1.file_uploader("Contacts file", type=["csv", "jsonl"], key="batch_upload")
@@ -131,6 +136,11 @@ def batch_page(settings: Settings | None) -> None:
     review_table(items)
     read_in_full(items)
     exports(items)
+    if extra_actions is not None:
+        approved = [
+            (i.request, i.result) for i in items if i.approved and i.result is not None and i.status != "error"
+        ]
+        extra_actions(st.container(), approved)
 
 
 def _set_action(action: str) -> None:

@@ -549,3 +549,21 @@ def test_batch_items_are_drafted_by_the_batch_runner_and_keep_earlier_drafts():
     assert items[0].result is first and items[0].status == "ok"
     assert items[0].warnings[-1].startswith(batch_items.REGENERATE_FAILED)
     assert [r.status for r in batch_items.batch_rows(items)] == ["ok", "error", "error"]
+
+
+def test_approved_rows_are_kept_in_the_memory(app):
+    from drafter.config import Settings
+    from drafter.memory import Memory
+
+    at = upload(app, FIXTURES / "with_bad_row.csv")
+    assert at.button(key="remember_rows").disabled  # nothing approved yet
+    at.button(key="draft_all").click()
+    at.run()
+    at.button(key="approve_all").click()
+    at.run()
+    approved = [i for i in at.session_state["batch_items"] if i.approved]
+    at.button(key="remember_rows").click()
+    at.run()
+    assert not at.exception and not at.error
+    people = Memory(Settings.from_env(), reader=None).people()
+    assert sorted(p.name for p in people) == sorted(i.name for i in approved)
