@@ -1,7 +1,7 @@
 """Follow-up Drafter: turn notes about a conversation into a follow-up worth sending.
 
-    from drafter import Drafter, DraftRequest, Contact
-    draft = Drafter().draft(DraftRequest(contact=Contact(name="Bob"), notes="...", sender="Priya"))
+from drafter import Drafter, DraftRequest, Contact
+draft = Drafter().draft(DraftRequest(contact=Contact(name="Bob"), notes="...", sender="Priya"))
 """
 
 from __future__ import annotations

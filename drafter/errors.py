@@ -1,12 +1,12 @@
 """Errors raised by the drafter, each saying what to do next.
 
-    DrafterError
-     +-- ConfigError        bad or missing configuration (backend, key, paths)
-     +-- InputError         bad user input (a file, a column, a value)
-     |    +-- RowError      one batch row is unusable; the rest of the batch runs
-     +-- ModelError         the embedded model cannot be found, assembled or started
-     +-- BackendError       the chat backend failed (connection, timeout, bad reply)
-     +-- RetrievalError     the guidance index cannot be built or queried
+DrafterError
+ +-- ConfigError        bad or missing configuration (backend, key, paths)
+ +-- InputError         bad user input (a file, a column, a value)
+ |    +-- RowError      one batch row is unusable; the rest of the batch runs
+ +-- ModelError         the embedded model cannot be found, assembled or started
+ +-- BackendError       the chat backend failed (connection, timeout, bad reply)
+ +-- RetrievalError     the guidance index cannot be built or queried
 """
 
 from __future__ import annotations

@@ -269,8 +269,9 @@ def cadence_ics(cadences: Sequence[Cadence], now: dt.datetime | None = None) -> 
             )
         title = f"Keep in touch with {_one_line(cadence.name)}"
         summary = cadence.summary or f"Every {cadence.every_days} days."
-        event = _all_day_event(_uid(index, cadence.name, cadence.start, summary), cadence.start, title,
-                               summary, stamp)
+        event = _all_day_event(
+            _uid(index, cadence.name, cadence.start, summary), cadence.start, title, summary, stamp
+        )
         event.add("rrule", {"freq": "daily", "interval": cadence.every_days})
         calendar.add_component(event)
     return bytes(calendar.to_ical())

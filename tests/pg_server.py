@@ -74,15 +74,33 @@ class PostgresServer:
     def start(self) -> PostgresServer:
         initdb, pg_ctl = pg_bin("initdb"), pg_bin("pg_ctl")
         assert initdb and pg_ctl, available()
-        self._run(initdb, "-D", str(self.data), "-U", "drafter", "--auth=trust", "-E", "UTF8",
-                  "--no-sync", "--no-instructions")
+        self._run(
+            initdb,
+            "-D",
+            str(self.data),
+            "-U",
+            "drafter",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--no-instructions",
+        )
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.root} "
             "-c fsync=off -c max_connections=100"
         )
         self._run(pg_ctl, "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
-        self._run(pg_bin("createdb") or "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "drafter",
-                  "drafter")
+        self._run(
+            pg_bin("createdb") or "createdb",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "drafter",
+            "drafter",
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -95,8 +113,11 @@ class PostgresServer:
     def stop(self) -> None:
         pg_ctl = pg_bin("pg_ctl")
         if pg_ctl and self.data.exists():
-            subprocess.run([*self._as, pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop"],
-                           capture_output=True, timeout=60)
+            subprocess.run(
+                [*self._as, pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop"],
+                capture_output=True,
+                timeout=60,
+            )
         shutil.rmtree(self.root, ignore_errors=True)
 
     def __enter__(self) -> PostgresServer:

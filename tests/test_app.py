@@ -209,9 +209,7 @@ def test_a_failing_backend_shows_one_clear_message(app, model):
     model.default = None
     model.queue(BackendError("The model server did not answer in 120 s: try again."))
     at = draft_one(app)
-    assert [e.value for e in at.error] == [
-        md_escape("The model server did not answer in 120 s: try again.")
-    ]
+    assert [e.value for e in at.error] == [md_escape("The model server did not answer in 120 s: try again.")]
     assert at.status[0].label == "Drafting failed"
     assert not at.exception
 

@@ -646,8 +646,10 @@ class SituationDrafter(FakeDrafter):
 
 def test_rows_in_the_same_situation_are_drafted_together_in_input_order(tmp_path: Path) -> None:
     channels = ["email", "text", "email", "linkedin", "text", "email"]
-    rows = [{"name": f"Person {i}", "notes": f"talked about topic {i}", "channel": c}
-            for i, c in enumerate(channels, 1)]
+    rows = [
+        {"name": f"Person {i}", "notes": f"talked about topic {i}", "channel": c}
+        for i, c in enumerate(channels, 1)
+    ]
     source = write_csv(tmp_path / "in.csv", rows)
     drafter = SituationDrafter()
     batch_file(source, tmp_path / "out.jsonl", drafter=drafter)

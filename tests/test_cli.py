@@ -16,7 +16,7 @@ from drafter.testing import FakeChatModel
 REPLY = {
     "subject": "Bike map from the climate meetup",
     "recall": "Thanks for the lovely chat at the climate meetup; I keep thinking about what you said "
-              "about bike commuting in the rain.",
+    "about bike commuting in the rain.",
     "next_step": "I'll send you the bike map I mentioned next week.",
     "guidance": ["G1"],
 }
@@ -37,11 +37,21 @@ def test_version_and_help(runner: CliRunner) -> None:
 
 def test_draft_json_prints_the_batch_fields(runner: CliRunner, fake_model: FakeChatModel) -> None:
     fake_model.queue(REPLY)
-    result = runner.invoke(main, [
-        "draft", "--name", "Ana Ruiz", "--from", "Sam", "--where-met", "climate meetup", "--json",
-        "--notes",
-        "Met at the climate meetup. We both love bike commuting. I said I'd send her the bike map.",
-    ])
+    result = runner.invoke(
+        main,
+        [
+            "draft",
+            "--name",
+            "Ana Ruiz",
+            "--from",
+            "Sam",
+            "--where-met",
+            "climate meetup",
+            "--json",
+            "--notes",
+            "Met at the climate meetup. We both love bike commuting. I said I'd send her the bike map.",
+        ],
+    )
     assert result.exit_code == 0, result.output
     row = json.loads(result.stdout)
     assert tuple(row) == OUTPUT_FIELDS
@@ -54,7 +64,8 @@ def test_draft_json_prints_the_batch_fields(runner: CliRunner, fake_model: FakeC
 def test_draft_reads_notes_from_stdin(runner: CliRunner, fake_model: FakeChatModel) -> None:
     fake_model.queue(dict(REPLY, subject=""))
     result = runner.invoke(
-        main, ["draft", "--name", "Ana", "--notes", "-", "--channel", "text", "--from", "Sam"],
+        main,
+        ["draft", "--name", "Ana", "--notes", "-", "--channel", "text", "--from", "Sam"],
         input="Met at the climate meetup; we both love bike commuting. I'll send her the bike map.\n",
     )
     assert result.exit_code == 0, result.output

@@ -104,8 +104,11 @@ def test_describe_backend_names_backend_and_model(env: dict[str, str], expected:
 
 @pytest.mark.parametrize(
     ("backend", "base_url"),
-    [("ollama", "http://127.0.0.1:11434/v1"), ("vllm", "http://127.0.0.1:8000/v1"),
-     ("llamacpp", "http://127.0.0.1:8080/v1")],
+    [
+        ("ollama", "http://127.0.0.1:11434/v1"),
+        ("vllm", "http://127.0.0.1:8000/v1"),
+        ("llamacpp", "http://127.0.0.1:8080/v1"),
+    ],
 )
 def test_local_server_presets_need_no_key_and_use_their_usual_address(
     monkeypatch: pytest.MonkeyPatch, backend: str, base_url: str
@@ -113,7 +116,9 @@ def test_local_server_presets_need_no_key_and_use_their_usual_address(
     monkeypatch.setattr(llm, "ALLOW_MODEL_REQUESTS", True)
     model = llm.build_chat_model(Settings.from_env(backend=backend, model="m"))
     assert str(model.openai_api_base) == base_url and model.model_name == "m"
-    moved = llm.build_chat_model(Settings.from_env(backend=backend, model="m", base_url="http://10.0.0.2:1/v1"))
+    moved = llm.build_chat_model(
+        Settings.from_env(backend=backend, model="m", base_url="http://10.0.0.2:1/v1")
+    )
     assert moved.openai_api_base == "http://10.0.0.2:1/v1"
 
 

@@ -17,8 +17,13 @@ def _spec(tmp_path: Path, parts: list[bytes]) -> tuple[local_model.ModelSpec, li
         files.append(path)
     whole = b"".join(parts)
     spec = local_model.ModelSpec(
-        key="qwen2.5-0.5b", label="tiny", package="tiny-part{n}", version="1",
-        parts=len(parts), size=len(whole), sha256=hashlib.sha256(whole).hexdigest(),
+        key="qwen2.5-0.5b",
+        label="tiny",
+        package="tiny-part{n}",
+        version="1",
+        parts=len(parts),
+        size=len(whole),
+        sha256=hashlib.sha256(whole).hexdigest(),
     )
     return spec, files
 

@@ -54,9 +54,16 @@ def test_planted_key_appears_in_no_artefact(
         assert stub.requests, "the stub server was reached"
         sent = stub.requests[0]
     assert batch.exit_code == (1 if failing else 0), batch.output
-    artefacts = "\n".join([
-        batch.output, batch.stderr, one.output, one.stderr, caplog.text, _every_file_under(tmp_path),
-    ])
+    artefacts = "\n".join(
+        [
+            batch.output,
+            batch.stderr,
+            one.output,
+            one.stderr,
+            caplog.text,
+            _every_file_under(tmp_path),
+        ]
+    )
     assert KEY not in artefacts
     # The key went where it belongs: the request's header, never its body.
     assert sent["authorization"] == f"Bearer {KEY}"

@@ -40,7 +40,8 @@ def test_bench_service_compares_the_api_with_the_library(
     assert figures["drafts_compared"] == 2 and figures["job_rows"] == 5 and figures["job_ok"] == 5
     assert figures["api_draft_mean_s"] >= 0.05 and figures["library_draft_mean_s"] >= 0.05
     assert figures["api_over_library"] == pytest.approx(
-        figures["api_draft_mean_s"] / figures["library_draft_mean_s"], abs=0.2  # of rounded means
+        figures["api_draft_mean_s"] / figures["library_draft_mean_s"],
+        abs=0.2,  # of rounded means
     )
     assert 0 < figures["job_seconds_per_row"] < 5
     lines = dict(format_rows(figures))

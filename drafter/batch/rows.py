@@ -117,27 +117,35 @@ def build_row(
                 Problem("notes", "the notes are empty: write a few words about what you talked about")
             )
         elif len(get["notes"]) > MAX_NOTES:
-            problems.append(Problem(
-                "notes",
-                f"the notes are {len(get['notes']):,} characters: shorten them to {MAX_NOTES:,} characters "
-                "or fewer",
-            ))
+            problems.append(
+                Problem(
+                    "notes",
+                    f"the notes are {len(get['notes']):,} characters: shorten them to {MAX_NOTES:,} characters "
+                    "or fewer",
+                )
+            )
         for column in ("name", "email", "company", "where_met", "sender_name"):
             if len(get[column]) > MAX_FIELD:
-                problems.append(Problem(
-                    column, f"the {column} is {len(get[column]):,} characters: shorten it to {MAX_FIELD}"
-                ))
+                problems.append(
+                    Problem(
+                        column, f"the {column} is {len(get[column]):,} characters: shorten it to {MAX_FIELD}"
+                    )
+                )
         if channel not in CHANNELS:
-            problems.append(Problem(
-                "channel",
-                f"unknown channel {get['channel']!r}: use one of {', '.join(CHANNELS)} (blank means email)",
-            ))
+            problems.append(
+                Problem(
+                    "channel",
+                    f"unknown channel {get['channel']!r}: use one of {', '.join(CHANNELS)} (blank means email)",
+                )
+            )
         if hint is not None and hint not in NEXT_STEP_TYPES:
-            problems.append(Problem(
-                "next_step_hint",
-                f"unknown next_step_hint {get['next_step_hint']!r}: use one of {', '.join(NEXT_STEP_TYPES)} "
-                "(blank means choose automatically)",
-            ))
+            problems.append(
+                Problem(
+                    "next_step_hint",
+                    f"unknown next_step_hint {get['next_step_hint']!r}: use one of {', '.join(NEXT_STEP_TYPES)} "
+                    "(blank means choose automatically)",
+                )
+            )
     if not problems:
         try:
             row.request = DraftRequest(
@@ -157,8 +165,13 @@ def build_row(
 
 
 def _check_rows(
-    raw_rows: list[RawRow], columns: set[str], file_warnings: list[str], *, label: str,
-    default_sender: str, max_rows: int,
+    raw_rows: list[RawRow],
+    columns: set[str],
+    file_warnings: list[str],
+    *,
+    label: str,
+    default_sender: str,
+    max_rows: int,
 ) -> list[InputRow]:
     for required in ("name", "notes"):
         if required not in columns:
@@ -197,8 +210,14 @@ def read_contacts(
     """
     data, label = read_source(source, name)
     raw_rows, columns, warnings = parse_table(data, label)
-    return _check_rows(raw_rows, columns, warnings, label=label or "the upload",
-                       default_sender=default_sender, max_rows=max_rows)
+    return _check_rows(
+        raw_rows,
+        columns,
+        warnings,
+        label=label or "the upload",
+        default_sender=default_sender,
+        max_rows=max_rows,
+    )
 
 
 def read_records(

@@ -193,7 +193,11 @@ class _Run:
         )
         logger.info(
             "batch done: %d ok, %d failed of %d (%d kept), %.1f s per draft",
-            summary.ok, summary.failed, summary.total, summary.resumed, summary.seconds_per_draft,
+            summary.ok,
+            summary.failed,
+            summary.total,
+            summary.resumed,
+            summary.seconds_per_draft,
         )
         return summary
 

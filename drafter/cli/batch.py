@@ -16,12 +16,21 @@ from ..models import BatchRow
 
 @click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
-@click.option("--output", "output_path", type=click.Path(path_type=Path), default=None,
-              help="Output file (.jsonl or .csv). Default: INPUT-drafts.jsonl.")
+@click.option(
+    "--output",
+    "output_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output file (.jsonl or .csv). Default: INPUT-drafts.jsonl.",
+)
 @click.option("--from", "sender", default=None, help="Your name, for rows without sender_name.")
 @click.option("--resume", is_flag=True, help="Keep rows already ok in OUTPUT; draft the rest.")
-@click.option("--concurrency", type=click.IntRange(1, 16), default=None,
-              help="Rows drafted at once (default: DRAFTER_PARALLEL).")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 16),
+    default=None,
+    help="Rows drafted at once (default: DRAFTER_PARALLEL).",
+)
 @click.option("--max-rows", type=click.IntRange(1), default=1000, show_default=True)
 def batch(
     input_path: Path,
@@ -53,8 +62,9 @@ def batch(
         )
     except KeyboardInterrupt:
         progress.close()
-        click.echo("Interrupted: finished rows are kept; run again with --resume to draft the rest.",
-                   err=True)
+        click.echo(
+            "Interrupted: finished rows are kept; run again with --resume to draft the rest.", err=True
+        )
         sys.exit(130)
     progress.close()
     click.echo(

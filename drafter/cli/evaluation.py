@@ -24,12 +24,25 @@ DEFAULT_SCENARIOS = Path(__file__).resolve().parents[2] / "evals" / "scenarios.j
 
 
 @eval_group.command("drafts")
-@click.option("--scenarios", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              default=DEFAULT_SCENARIOS, show_default="evals/scenarios.jsonl")
-@click.option("--backend", type=click.Choice(llm.backend_names()), default=None,
-              help="Backend to evaluate (default: DRAFTER_BACKEND).")
-@click.option("--split", type=click.Choice(("dev", "test", "all")), default="dev", show_default=True,
-              help="Which scenarios: dev (for tuning), test (held out: measure only), or all.")
+@click.option(
+    "--scenarios",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    default=DEFAULT_SCENARIOS,
+    show_default="evals/scenarios.jsonl",
+)
+@click.option(
+    "--backend",
+    type=click.Choice(llm.backend_names()),
+    default=None,
+    help="Backend to evaluate (default: DRAFTER_BACKEND).",
+)
+@click.option(
+    "--split",
+    type=click.Choice(("dev", "test", "all")),
+    default="dev",
+    show_default=True,
+    help="Which scenarios: dev (for tuning), test (held out: measure only), or all.",
+)
 @click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N scenarios.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def eval_drafts(scenarios: Path, backend: str | None, split: str, limit: int | None, as_json: bool) -> None:
@@ -48,8 +61,13 @@ def eval_drafts(scenarios: Path, backend: str | None, split: str, limit: int | N
 
 
 @eval_group.command("reader")
-@click.option("--split", "splits", type=click.Choice(("dev", "test")), multiple=True,
-              help="Splits to measure (repeatable); default dev and test side by side.")
+@click.option(
+    "--split",
+    "splits",
+    type=click.Choice(("dev", "test")),
+    multiple=True,
+    help="Splits to measure (repeatable); default dev and test side by side.",
+)
 @click.option("--train", is_flag=True, help="Train the reader on the train split first (needs scikit-learn).")
 @click.option("--calibrate", is_flag=True, help="Also choose the output guard's thresholds on the dev split.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")

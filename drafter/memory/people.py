@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 class NotFound(InputError):
     """The person, draft or ledger item named is not in the memory."""
 
+
 CHANNELS = ("email", "linkedin", "text")
 
 

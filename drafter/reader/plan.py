@@ -56,11 +56,7 @@ def _specificity(text: str, known: str = "") -> float:
 
 def choose_step(reading: Reading, hint: str | None = None) -> tuple[str, ReadClause | None]:
     """The next-step kind and the clause that carries it (None for keep-in-touch)."""
-    candidates = [
-        c
-        for c in reading.clauses
-        if c.role in KIND_OF_ROLE and _safe(c)
-    ]
+    candidates = [c for c in reading.clauses if c.role in KIND_OF_ROLE and _safe(c)]
     if hint:
         matching = [c for c in candidates if KIND_OF_ROLE[c.role] == hint]
         return hint, (max(matching, key=lambda c: c.confidence) if matching else None)
@@ -77,13 +73,7 @@ def choose_details(
     """The shared details for the message: the most specific topics the reader is sure of. A
     clause that says nothing beyond the setting ("Met Bob at the mixer") is used only when no
     specific one exists."""
-    topics = [
-        c
-        for c in reading.clauses
-        if c.role == "topic"
-        and c is not exclude
-        and _safe(c)
-    ]
+    topics = [c for c in reading.clauses if c.role == "topic" and c is not exclude and _safe(c)]
     specificity = [_specificity(c.text, known) for c in topics]
     scored = [(c.confidence * (1 + spec), spec, c) for c, spec in zip(topics, specificity, strict=True)]
     pool = [(score, c) for score, spec, c in scored if spec > 0] or [(score, c) for score, _, c in scored]

@@ -52,8 +52,11 @@ def create_app(settings: Settings | None = None, *, drafter: Any = None) -> Fast
         migrate(url)
         warm = threading.Thread(target=state.warm_up, name="warm-up", daemon=True)
         warm.start()
-        logger.info("service up: backend %s, model %s", getattr(service_drafter, "backend_name", ""),
-                    getattr(service_drafter, "model_name", ""))
+        logger.info(
+            "service up: backend %s, model %s",
+            getattr(service_drafter, "backend_name", ""),
+            getattr(service_drafter, "model_name", ""),
+        )
         yield
         worker.stop()
 

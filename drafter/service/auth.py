@@ -56,8 +56,9 @@ def require_token(
             headers={"WWW-Authenticate": "Bearer"},
         )
     if not token_accepted(credentials.credentials, tokens):
-        raise ApiError(403, "The token was not accepted: check it against DRAFTER_API_TOKENS.",
-                       field="Authorization")
+        raise ApiError(
+            403, "The token was not accepted: check it against DRAFTER_API_TOKENS.", field="Authorization"
+        )
     return Caller(owner=owner_of(credentials.credentials))
 
 

@@ -79,8 +79,12 @@ def job_for(
     """The caller's job, or 404 (another token's job is as unknown as a missing one)."""
     status = state.store.status(job_id, owner=caller.owner if state.settings.api_tokens else None)
     if status is None:
-        raise ApiError(404, f"No batch {job_id}: it never existed, or was cancelled and deleted.",
-                       field="id", type="not_found")
+        raise ApiError(
+            404,
+            f"No batch {job_id}: it never existed, or was cancelled and deleted.",
+            field="id",
+            type="not_found",
+        )
     return status
 
 
@@ -114,8 +118,9 @@ async def create_batch(
         form = await request.form(max_files=1, max_fields=10)
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
-            raise ApiError(422, "Send the contacts as a form field named 'file' (a CSV or JSONL file).",
-                           field="file")
+            raise ApiError(
+                422, "Send the contacts as a form field named 'file' (a CSV or JSONL file).", field="file"
+            )
         data, name = await upload.read(), upload.filename or ""
         sender = str(form.get("sender_name") or "") or sender
         label = str(form.get("name") or "") or name

@@ -56,13 +56,15 @@ class BodyTooLarge(StarletteHTTPException):
     """Raised while a request body is read past its limit (FastAPI lets HTTP exceptions through)."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(
-            413, f"The request body is over {limit:,} bytes: send a smaller file or fewer rows."
-        )
+        super().__init__(413, f"The request body is over {limit:,} bytes: send a smaller file or fewer rows.")
 
 
 def error_response(
-    status: int, message: str, *, field: str | None = None, type: str | None = None,  # noqa: A002
+    status: int,
+    message: str,
+    *,
+    field: str | None = None,
+    type: str | None = None,  # noqa: A002
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body = {"type": type or TYPES.get(status, "error"), "message": message, "field": field}
@@ -89,8 +91,9 @@ def install_handlers(app: FastAPI) -> None:
     async def _drafter_error(request: Request, exc: DrafterError) -> JSONResponse:
         error = from_drafter_error(exc)
         logger.warning("%s %s: %s", request.method, request.url.path, type(exc).__name__)
-        return error_response(error.status, error.message, field=error.field, type=error.type,
-                              headers=error.headers)
+        return error_response(
+            error.status, error.message, field=error.field, type=error.type, headers=error.headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -74,12 +74,17 @@ async def _too_large(send: Send, limit: int) -> None:
 
 async def _send_error(send: Send, code: int, kind: str, message: str) -> None:
     body = json.dumps({"type": kind, "message": message, "field": None}).encode()
-    await send({
-        "type": "http.response.start",
-        "status": code,
-        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close")],
-    })
+    await send(
+        {
+            "type": "http.response.start",
+            "status": code,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -115,5 +120,6 @@ class AccessLog:
         finally:
             route = scope.get("route")
             path = getattr(route, "path", None) or scope.get("path", "")
-            logger.info("%s %s %d %.0f ms", scope.get("method"), path, status,
-                        (time.perf_counter() - started) * 1000)
+            logger.info(
+                "%s %s %d %.0f ms", scope.get("method"), path, status, (time.perf_counter() - started) * 1000
+            )

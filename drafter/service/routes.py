@@ -61,6 +61,7 @@ def healthz() -> Health:
 def readyz(state: Annotated[ServiceState, Depends(get_state)]) -> Health | JSONResponse:
     """The model and the guidance index are loaded: drafts can be served."""
     if not state.ready.is_set():
-        return error_response(503, f"Not ready: {state.not_ready_reason}.", type="not_ready",
-                              headers={"Retry-After": "5"})
+        return error_response(
+            503, f"Not ready: {state.not_ready_reason}.", type="not_ready", headers={"Retry-After": "5"}
+        )
     return Health(status="ready", backend=state.drafter.backend_name, model=state.drafter.model_name)

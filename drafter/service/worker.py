@@ -84,8 +84,12 @@ class JobWorker:
                     concurrency=self.concurrency,
                     stop=self.stopping,
                 )
-                logger.info("job %s: this worker finished its part (%d of %d rows done)",
-                            job_id, len(summary.rows), summary.total)
+                logger.info(
+                    "job %s: this worker finished its part (%d of %d rows done)",
+                    job_id,
+                    len(summary.rows),
+                    summary.total,
+                )
             except Exception as exc:
                 logger.error("job worker: %s; retrying shortly", type(exc).__name__)
                 self.stopping.wait(IDLE_POLL * 3)

@@ -68,8 +68,9 @@ class JobStore:
         job_id = uuid.uuid4().hex
         now = utcnow()
         with self.session() as session, session.begin():
-            session.add(Job(id=job_id, status="queued", owner=owner, name=name[:255], total=len(rows),
-                            created_at=now))
+            session.add(
+                Job(id=job_id, status="queued", owner=owner, name=name[:255], total=len(rows), created_at=now)
+            )
             session.flush()
             session.add_all(
                 JobRow(
@@ -105,11 +106,14 @@ class JobStore:
                     select(JobRow.status, func.count()).where(JobRow.job_id == job_id).group_by(JobRow.status)
                 ).all()
             )
-            drafted = session.scalar(
-                select(func.count()).where(
-                    JobRow.job_id == job_id, JobRow.status.in_(FINISHED_ROW), JobRow.claims > 0
+            drafted = (
+                session.scalar(
+                    select(func.count()).where(
+                        JobRow.job_id == job_id, JobRow.status.in_(FINISHED_ROW), JobRow.claims > 0
+                    )
                 )
-            ) or 0
+                or 0
+            )
         done = counts.get("ok", 0) + counts.get("error", 0)
         left: float | None = None
         if job.status in ACTIVE and job.started_at is not None and drafted:
@@ -117,8 +121,18 @@ class JobStore:
             left = pace * (job.total - done)
         elif job.status not in ACTIVE:
             left = 0.0
-        return JobStatus(job.id, job.status, job.name, job.total, done, counts.get("error", 0),
-                         job.created_at, job.started_at, job.finished_at, left)
+        return JobStatus(
+            job.id,
+            job.status,
+            job.name,
+            job.total,
+            done,
+            counts.get("error", 0),
+            job.created_at,
+            job.started_at,
+            job.finished_at,
+            left,
+        )
 
     def results(self, job_id: str, owner: str | None = None) -> list[BatchRow] | None:
         """Finished rows in input order (a running job's so far), or None for an unknown job."""
@@ -144,9 +158,12 @@ class JobStore:
 
     def active_jobs(self, owner: str) -> int:
         with self.session() as session:
-            return session.scalar(
-                select(func.count()).select_from(Job).where(Job.owner == owner, Job.status.in_(ACTIVE))
-            ) or 0
+            return (
+                session.scalar(
+                    select(func.count()).select_from(Job).where(Job.owner == owner, Job.status.in_(ACTIVE))
+                )
+                or 0
+            )
 
     def next_job(self) -> str | None:
         """The oldest unfinished job with a row to claim."""
@@ -155,9 +172,7 @@ class JobStore:
             return session.scalar(
                 select(Job.id)
                 .where(Job.status.in_(ACTIVE))
-                .where(
-                    select(JobRow.id).where(JobRow.job_id == Job.id, self._claimable(now)).exists()
-                )
+                .where(select(JobRow.id).where(JobRow.job_id == Job.id, self._claimable(now)).exists())
                 .order_by(Job.created_at, Job.id)
                 .limit(1)
             )
@@ -229,8 +244,12 @@ class JobStore:
                 number = session.scalar(
                     update(JobRow)
                     .where(JobRow.id == candidate)
-                    .values(status="claimed", claimed_by=self.worker_id, lease_until=now + self.lease,
-                            claims=JobRow.claims + 1)
+                    .values(
+                        status="claimed",
+                        claimed_by=self.worker_id,
+                        lease_until=now + self.lease,
+                        claims=JobRow.claims + 1,
+                    )
                     .returning(JobRow.number)
                 )
                 if number is not None:
@@ -252,17 +271,24 @@ class JobStore:
     def record(self, job_id: str, row: BatchRow) -> bool:
         """Store a finished row if this worker still holds its claim (False: cancelled or lost)."""
         with self.session() as session, session.begin():
-            changed = _count(session.execute(
-                update(JobRow)
-                .where(
-                    JobRow.job_id == job_id,
-                    JobRow.number == row.row,
-                    JobRow.status == "claimed",
-                    JobRow.claimed_by == self.worker_id,
+            changed = _count(
+                session.execute(
+                    update(JobRow)
+                    .where(
+                        JobRow.job_id == job_id,
+                        JobRow.number == row.row,
+                        JobRow.status == "claimed",
+                        JobRow.claimed_by == self.worker_id,
+                    )
+                    .values(
+                        status=row.status,
+                        result=row.model_dump_json(),
+                        claimed_by=None,
+                        lease_until=None,
+                        finished_at=utcnow(),
+                    )
                 )
-                .values(status=row.status, result=row.model_dump_json(), claimed_by=None, lease_until=None,
-                        finished_at=utcnow())
-            ))
+            )
         if not changed:
             logger.info("job %s row %d: result dropped (job cancelled or claim lost)", job_id, row.row)
             return False
@@ -272,19 +298,22 @@ class JobStore:
     def finished(self, job_id: str) -> dict[int, BatchRow]:
         with self.session() as session:
             found = session.execute(
-                select(JobRow.number, JobRow.result)
-                .where(JobRow.job_id == job_id, JobRow.status.in_(FINISHED_ROW))
+                select(JobRow.number, JobRow.result).where(
+                    JobRow.job_id == job_id, JobRow.status.in_(FINISHED_ROW)
+                )
             ).all()
         return {number: BatchRow.model_validate_json(text) for number, text in found if text}
 
     def heartbeat(self) -> int:
         """Renew the lease of every row this worker holds."""
         with self.session() as session, session.begin():
-            return _count(session.execute(
-                update(JobRow)
-                .where(JobRow.status == "claimed", JobRow.claimed_by == self.worker_id)
-                .values(lease_until=time.time() + self.lease)
-            ))
+            return _count(
+                session.execute(
+                    update(JobRow)
+                    .where(JobRow.status == "claimed", JobRow.claimed_by == self.worker_id)
+                    .values(lease_until=time.time() + self.lease)
+                )
+            )
 
     def release_mine(self) -> int:
         """Give back this worker's claims (a clean shutdown): another worker drafts them."""
@@ -305,11 +334,13 @@ class JobStore:
 
     def _release(self, holders: list[str]) -> int:
         with self.session() as session, session.begin():
-            return _count(session.execute(
-                update(JobRow)
-                .where(JobRow.status == "claimed", JobRow.claimed_by.in_(holders))
-                .values(status="pending", claimed_by=None, lease_until=None)
-            ))
+            return _count(
+                session.execute(
+                    update(JobRow)
+                    .where(JobRow.status == "claimed", JobRow.claimed_by.in_(holders))
+                    .values(status="pending", claimed_by=None, lease_until=None)
+                )
+            )
 
     def journal(self, job_id: str) -> JobJournal:
         return JobJournal(self, job_id)

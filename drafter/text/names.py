@@ -24,8 +24,25 @@ _CUE_RE = re.compile(
 _FAMILY_FIRST_RE = re.compile(r"(?i)\b(family|sur)[ -]?name (comes )?first\b")
 # Titles a person typed into the contact's name to be greeted by: title + family name.
 _FORMAL = {
-    "dr", "prof", "professor", "doctor", "rev", "reverend", "judge", "sen", "senator", "rep",
-    "mr", "mrs", "ms", "mx", "miss", "cllr", "councillor", "president", "dean",
+    "dr",
+    "prof",
+    "professor",
+    "doctor",
+    "rev",
+    "reverend",
+    "judge",
+    "sen",
+    "senator",
+    "rep",
+    "mr",
+    "mrs",
+    "ms",
+    "mx",
+    "miss",
+    "cllr",
+    "councillor",
+    "president",
+    "dean",
 }
 _DOTTED = {"dr", "prof", "mr", "mrs", "ms", "mx", "rev", "sen", "rep"}
 
