@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CHANNEL", "KIND", "KIND_OF_ROLE", "ROLE_PRIORITY", "ChannelSpec", "KindSpec"]
+__all__ = [
+    "CHANNEL",
+    "FOLLOW_UP_INSTRUCTION",
+    "KIND",
+    "KIND_OF_ROLE",
+    "ROLE_PRIORITY",
+    "ChannelSpec",
+    "KindSpec",
+    "step_instructions",
+]
 
 
 @dataclass(frozen=True)
@@ -82,3 +91,15 @@ KIND: dict[str, KindSpec] = {
 # Which clause roles call for which kind of next step, and which comes first when several do.
 KIND_OF_ROLE: dict[str, str] = {"promise": "offer", "request": "offer", "plan": "joint_venture", "ask": "ask"}
 ROLE_PRIORITY: tuple[str, ...] = ("promise", "request", "plan", "ask")
+
+# What the next-step sentence of a second touch does, for the writer.
+FOLLOW_UP_INSTRUCTION: dict[str, str] = {
+    "deliver": "deliver what you promised: say here it is, or that it is attached or below",
+    "ask_after": "ask lightly after what they mentioned; make it easy to say it is not ready yet",
+    "nudge": "a light nudge: no guilt, no pressure; keep the door open",
+}
+
+
+def step_instructions() -> list[str]:
+    """Every instruction the writer may get for its next-step sentence (none belongs in a message)."""
+    return [k.instruction for k in KIND.values()] + list(FOLLOW_UP_INSTRUCTION.values())

@@ -23,7 +23,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict
 
 from . import checks, llm, prompts
-from .channels import CHANNEL, KIND
+from .channels import CHANNEL, FOLLOW_UP_INSTRUCTION, KIND
 from .errors import TruncatedReply
 from .guard import Guard
 from .models import Draft, DraftParts, DraftRequest, FollowUpContext, Passage, Plan
@@ -107,18 +107,18 @@ def _step_lines(plan: Plan) -> tuple[str, str]:
     follow = plan.follow_up
     if follow and follow.kind == "deliver":
         return (
-            "deliver what you promised: say here it is, or that it is attached or below",
+            FOLLOW_UP_INSTRUCTION["deliver"],
             f"You promised: {_fence(follow.promise or plan.step_clause)}" + _note(follow),
         )
     if follow and follow.kind == "nudge" and follow.ask_after:
         return (
-            "ask lightly after what they mentioned; make it easy to say it is not ready yet",
+            FOLLOW_UP_INSTRUCTION["ask_after"],
             f"They mentioned: {_fence(follow.ask_after)}" + _note(follow),
         )
     if follow and follow.kind == "nudge":
         sent = follow.previous_sent_on.strftime("%B %-d") if follow.previous_sent_on else "recently"
         return (
-            "a light nudge: no guilt, no pressure; keep the door open",
+            FOLLOW_UP_INSTRUCTION["nudge"],
             f"Your message of {sent} was about: {_fence(follow.previous_topic or follow.previous_subject)}"
             + _note(follow),
         )

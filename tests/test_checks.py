@@ -280,12 +280,27 @@ def test_channel_fit_short_channels() -> None:
             "As promised, I'll send you my glaze recipe by Friday.",
             "'she' or 'he'",
         ),
+        (
+            GOOD_PARTS.recall,
+            "Let's continue what we agreed or began together in the next couple of weeks.",
+            "repeats the instructions",
+        ),
+        (
+            GOOD_PARTS.recall,
+            "Could I ask you for the small thing from the notes next week?",
+            "repeats the instructions",
+        ),
     ],
 )
 def test_voice(recall: list[str], step: str, why: str) -> None:
     results = _run(_with(recall=recall, step=step))
     assert not results["voice"].passed
     assert why in results["voice"].message
+
+
+def test_voice_allows_the_instructions_ideas_in_other_words() -> None:
+    step = "Shall we keep the door open and pick up the kiln talk again in a few weeks?"
+    assert _run(_with(step=step))["voice"].passed
 
 
 def test_voice_allows_the_name_in_address_and_others_in_the_third_person() -> None:
