@@ -138,7 +138,9 @@ def batch_page(settings: Settings | None, extra_actions: RowActions | None = Non
     exports(items)
     if extra_actions is not None:
         approved = [
-            (i.request, i.result) for i in items if i.approved and i.result is not None and i.status != "error"
+            (i.request, i.result)
+            for i in items
+            if i.approved and i.result is not None and i.status != "error"
         ]
         extra_actions(st.container(), approved)
 

@@ -120,8 +120,8 @@ def build_row(
             problems.append(
                 Problem(
                     "notes",
-                    f"the notes are {len(get['notes']):,} characters: shorten them to {MAX_NOTES:,} characters "
-                    "or fewer",
+                    f"the notes are {len(get['notes']):,} characters: "
+                    f"shorten them to {MAX_NOTES:,} characters or fewer",
                 )
             )
         for column in ("name", "email", "company", "where_met", "sender_name"):
@@ -135,15 +135,16 @@ def build_row(
             problems.append(
                 Problem(
                     "channel",
-                    f"unknown channel {get['channel']!r}: use one of {', '.join(CHANNELS)} (blank means email)",
+                    f"unknown channel {get['channel']!r}: "
+                    f"use one of {', '.join(CHANNELS)} (blank means email)",
                 )
             )
         if hint is not None and hint not in NEXT_STEP_TYPES:
             problems.append(
                 Problem(
                     "next_step_hint",
-                    f"unknown next_step_hint {get['next_step_hint']!r}: use one of {', '.join(NEXT_STEP_TYPES)} "
-                    "(blank means choose automatically)",
+                    f"unknown next_step_hint {get['next_step_hint']!r}: "
+                    f"use one of {', '.join(NEXT_STEP_TYPES)} (blank means choose automatically)",
                 )
             )
     if not problems:
