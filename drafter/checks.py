@@ -15,12 +15,12 @@ from functools import lru_cache
 
 import numpy as np
 
-from .channels import CHANNEL, SUBJECT_MAX, step_instructions
-from .guard import Guard
+from .channels import CHANNEL, SUBJECT_MAX
+from .guard import Guard, instruction_echo
 from .models import CheckResult, Draft, DraftParts, DraftRequest, Plan
 from .retrieval.embeddings import load_encoder
 from .text.dates import HORIZON_DAYS
-from .text.overlap import content_words, copied_runs, distinctive, is_common, stem, words
+from .text.overlap import content_words, distinctive, is_common, stem, words
 
 __all__ = ["CHECKS", "LABELS", "mentions", "run_checks", "warnings_from"]
 
@@ -186,20 +186,6 @@ def check_channel_fit(
     if len(parts.subject) > SUBJECT_MAX:
         problems.append(f"the subject is {len(parts.subject)} characters (at most {SUBJECT_MAX})")
     return _result("channel_fit", not problems, "; ".join(problems))
-
-
-_PERSON_RE = re.compile(r"\b(I|me|my|we|us|our|you|your)\b", re.I)
-ECHO_WORDS = 5  # this many words in a row from the writer's own instructions
-
-
-def instruction_echo(text: str) -> str:
-    """A run of words the message took from the writer's instructions (whoever it names), or ''."""
-    mine = _PERSON_RE.sub("someone", text)
-    for instruction in step_instructions():
-        runs = copied_runs(mine, _PERSON_RE.sub("someone", instruction), n=ECHO_WORDS)
-        if runs:
-            return runs[0]
-    return ""
 
 
 def check_voice(

@@ -4,6 +4,7 @@ Built once per draft from the notes and the plan. It finds, in any text of the d
 - runs of 8 or more words copied from the notes (names and titles aside);
 - distinctive words (rare words, named things) that occur only in clauses the writer was not
   shown: if the draft has them, something unshown got through;
+- runs of 5 or more words taken from the writer's own step instructions;
 - sentences whose meaning is close to a private clause (the sender's agenda, a confidence,
   text aimed at a model): embedding similarity and word overlap together, with thresholds
   chosen on the dev split of the labelled notes (`drafter eval guard`).
@@ -11,23 +12,39 @@ Built once per draft from the notes and the plan. It finds, in any text of the d
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 
 import numpy as np
 
+from .channels import step_instructions
 from .models import DraftRequest, Plan
 from .retrieval.embeddings import load_encoder
 from .text.clauses import plain_text
 from .text.names import name_forms
 from .text.overlap import content_words, copied_runs, distinctive, stem, words
 
-__all__ = ["COPY_RUN", "PRIVATE_OVERLAP", "PRIVATE_SIMILARITY", "Guard"]
+__all__ = ["COPY_RUN", "ECHO_WORDS", "PRIVATE_OVERLAP", "PRIVATE_SIMILARITY", "Guard", "instruction_echo"]
 
 COPY_RUN = 8
 # Chosen on the dev split (`drafter eval reader --calibrate`): a draft sentence is "close" to a
 # private clause when both hold.
 PRIVATE_SIMILARITY = 0.45
 PRIVATE_OVERLAP = 0.15
+ECHO_WORDS = 5  # this many words in a row from the writer's own step instructions
+
+
+_PERSON_RE = re.compile(r"\b(I|me|my|we|us|our|you|your)\b", re.I)
+
+
+def instruction_echo(text: str) -> str:
+    """A run of words the message took from the writer's instructions (whoever it names), or ''."""
+    mine = _PERSON_RE.sub("someone", text)
+    for instruction in step_instructions():
+        runs = copied_runs(mine, _PERSON_RE.sub("someone", instruction), n=ECHO_WORDS)
+        if runs:
+            return runs[0]
+    return ""
 
 
 class Guard:

@@ -3,7 +3,10 @@
 - the greeting uses the plan's name and the message is signed by the sender;
 - a recall sentence that copies the notes, carries a word from a clause the writer was not
   shown, comes close to a private clause, or restates the next step is dropped (the next
-  attempt is asked to write it afresh if nothing is left);
+  attempt is asked to write it afresh if nothing is left), and so is one that repeats the
+  writer's step instructions;
+- a next step that names them after a verb addressed to them ("ask Henrike which strain")
+  speaks to them ("ask you which strain");
 - the next step carries the plan's "when" (a delivery, which happens now, is left as written);
 - a short channel keeps its first recall sentence only when it runs over its length;
 - a subject that fails the guard is replaced by one naming a shared topic.
@@ -15,13 +18,13 @@ import datetime as dt
 import re
 
 from .channels import CHANNEL, SUBJECT_MAX
-from .guard import Guard
+from .guard import Guard, instruction_echo
 from .models import DraftParts, DraftRequest, Plan
 from .render import render
 from .text.dates import find_when
 from .text.overlap import distinctive, stem, words
 
-__all__ = ["clean_sentence", "repair", "with_when"]
+__all__ = ["clean_sentence", "repair", "to_them", "with_when"]
 
 _GREETING_RE = re.compile(r"^\s*(hi|hello|hey|dear)\b[^,!.\n]{0,40}[,!]\s*", re.IGNORECASE)
 _SIGNOFF_RE = re.compile(
@@ -76,9 +79,20 @@ def _subject_from(plan: Plan) -> str:
     return ("Following up: " + " ".join(rare[:3]))[:SUBJECT_MAX] if rare else "Great to meet you"
 
 
+_TO_THEM_VERBS = "ask|tell|send|show|thank|invite|introduce|remind|help|give|offer"
+
+
+def to_them(step: str, greeting_name: str) -> str:
+    """The step with "ask <their name> ..." as "ask you ...": the message speaks to them."""
+    names = {greeting_name, *(w for w in greeting_name.split() if len(w) > 1 and not w.endswith("."))} - {""}
+    for name in sorted(names, key=len, reverse=True):
+        step = re.sub(rf"\b({_TO_THEM_VERBS}) {re.escape(name)}\b(?![,'’])", r"\1 you", step, flags=re.I)
+    return step
+
+
 def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -> DraftParts:
     spec = CHANNEL[request.channel]
-    step = clean_sentence(parts.step)
+    step = to_them(clean_sentence(parts.step), plan.greeting_name)
     if not (plan.follow_up and plan.follow_up.kind == "deliver"):  # a delivery is now: no "today" added
         step = with_when(step, plan.follow_up_when)
     recall = [clean_sentence(s) for s in parts.recall if str(s).strip()]
@@ -90,6 +104,7 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
         and not guard.copied(s)
         and not guard.unshown_words(s)
         and plan.follow_up_when.lower() not in s.lower()
+        and not instruction_echo(s)
     ]
     subject = " ".join(parts.subject.split())
     if spec.subject:

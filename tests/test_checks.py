@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 
 from drafter.checks import CHECKS, LABELS, mentions, run_checks, warnings_from
+from drafter.guard import Guard
 from drafter.models import Contact, Draft, DraftParts, DraftRequest, FollowUpContext, Plan
 from drafter.render import render
+from drafter.repair import repair
 
 TODAY = dt.date.today()  # check_when measures the follow-up date from the real today
 
@@ -356,3 +358,17 @@ def test_grounded() -> None:
 )
 def test_mentions(detail: str, text: str, expected: bool) -> None:
     assert mentions(detail, text) is expected
+
+
+def test_repair_drops_a_recall_that_repeats_the_instructions_and_speaks_to_them() -> None:
+    plan, request = _plan(), _request()
+    echo = "I'd love to continue what we agreed or began together."
+    parts = _with(
+        recall=[*GOOD_PARTS.recall, echo],
+        step="As promised, I'll send Marta my glaze recipe by Friday.",
+    )
+    fixed = repair(parts, plan, request, Guard(request, plan))
+    assert echo not in fixed.recall
+    assert fixed.recall == GOOD_PARTS.recall
+    assert fixed.step == "As promised, I'll send you my glaze recipe by Friday."
+    assert _run(fixed)["voice"].passed
