@@ -17,8 +17,8 @@ __all__ = [
     "KIND_OF_ROLE",
     "ROLE_PRIORITY",
     "ChannelSpec",
+    "STEP_INSTRUCTIONS",
     "KindSpec",
-    "step_instructions",
 ]
 
 
@@ -99,7 +99,8 @@ FOLLOW_UP_INSTRUCTION: dict[str, str] = {
     "nudge": "a light nudge: no guilt, no pressure; keep the door open",
 }
 
-
-def step_instructions() -> list[str]:
-    """Every instruction the writer may get for its next-step sentence (none belongs in a message)."""
-    return [k.instruction for k in KIND.values()] + list(FOLLOW_UP_INSTRUCTION.values())
+# Every instruction the writer may get for its next-step sentence (none belongs in a message).
+STEP_INSTRUCTIONS: tuple[str, ...] = (
+    *(k.instruction for k in KIND.values()),
+    *FOLLOW_UP_INSTRUCTION.values(),
+)

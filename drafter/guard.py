@@ -17,7 +17,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .channels import step_instructions
+from .channels import STEP_INSTRUCTIONS
 from .models import DraftRequest, Plan
 from .retrieval.embeddings import load_encoder
 from .text.clauses import plain_text
@@ -35,13 +35,15 @@ ECHO_WORDS = 5  # this many words in a row from the writer's own step instructio
 
 
 _PERSON_RE = re.compile(r"\b(I|me|my|we|us|our|you|your)\b", re.I)
+# The instructions with whoever they name made one word, so "what you agreed" is "what we agreed".
+_ANYONE_INSTRUCTIONS = tuple(_PERSON_RE.sub("someone", i) for i in STEP_INSTRUCTIONS)
 
 
 def instruction_echo(text: str) -> str:
     """A run of words the message took from the writer's instructions (whoever it names), or ''."""
     mine = _PERSON_RE.sub("someone", text)
-    for instruction in step_instructions():
-        runs = copied_runs(mine, _PERSON_RE.sub("someone", instruction), n=ECHO_WORDS)
+    for instruction in _ANYONE_INSTRUCTIONS:
+        runs = copied_runs(mine, instruction, n=ECHO_WORDS)
         if runs:
             return runs[0]
     return ""
