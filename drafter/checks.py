@@ -211,11 +211,9 @@ def check_voice(
             return _result("voice", False, f"talk to {name}, not about them")
     if re.search(r"\b(he|she|him|her|his|hers)\b", parts.step, re.I):
         return _result("voice", False, "the next step says 'he' or 'she' where it should say 'you'")
-    shown = " ".join(plan.shown)
-    others_named = [
-        w for w in words(shown)[1:] if w[:1].isupper() and w not in guard.names and not is_common(w)
-    ]
-    if not others_named and re.search(r"\b(he|she|him|her|his|hers)\b", " ".join(parts.recall), re.I):
+    if not guard.someone_else_in(plan.shown) and re.search(
+        r"\b(he|she|him|her|his|hers)\b", " ".join(parts.recall), re.I
+    ):
         return _result("voice", False, "it says 'she' or 'he' where it should say 'you'")
     return _result("voice", True)
 

@@ -22,7 +22,7 @@ from .models import DraftRequest, Plan
 from .retrieval.embeddings import load_encoder
 from .text.clauses import plain_text
 from .text.names import name_forms
-from .text.overlap import content_words, copied_runs, distinctive, stem, words
+from .text.overlap import content_words, copied_runs, distinctive, is_common, stem, words
 
 __all__ = ["COPY_RUN", "ECHO_WORDS", "PRIVATE_OVERLAP", "PRIVATE_SIMILARITY", "Guard", "instruction_echo"]
 
@@ -53,8 +53,12 @@ class Guard:
     def __init__(self, request: DraftRequest, plan: Plan) -> None:
         contact = request.contact
         self.notes = plain_text(request.notes)
-        self.names = name_forms(contact.name, request.notes) | set(words(request.sender))
-        self.names |= set(words(plan.greeting_name))
+        # The contact as the draft may name them: the full name, the greeting, every word of either.
+        self.contact_names = name_forms(contact.name, request.notes) | {
+            contact.name.strip(),
+            plan.greeting_name,
+        }
+        self.names = self.contact_names | set(words(request.sender)) | set(words(plan.greeting_name))
         known = " ".join([*plan.shown, contact.where_met, contact.company, contact.name, request.sender])
         if plan.follow_up is not None:
             known += (
@@ -71,6 +75,12 @@ class Guard:
     @cached_property
     def _private_vectors(self) -> np.ndarray:
         return load_encoder().encode(self.private) if self.private else np.zeros((0, 1))
+
+    def someone_else_in(self, texts: list[str]) -> bool:
+        """Whether the texts name a person other than the contact and the sender, so that "he"
+        or "she" may mean someone else."""
+        shown = " ".join(texts)
+        return any(w[:1].isupper() and w not in self.names and not is_common(w) for w in words(shown)[1:])
 
     def copied(self, text: str) -> list[str]:
         return copied_runs(text, self.notes, COPY_RUN, ignore=self.names)

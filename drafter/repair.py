@@ -1,14 +1,19 @@
-"""Safe repairs to a draft's parts: edits that only remove, or add the plan's own words.
+"""Safe repairs to a draft's parts: edits that remove words, turn a sentence to speak to them,
+or add the plan's own words.
 
 - the greeting uses the plan's name and the message is signed by the sender;
-- a recall sentence that copies the notes, carries a word from a clause the writer was not
+- a recall sentence that copies the notes is cut short at a phrase boundary before the copying
+  reaches the guard's length, or dropped when no such cut leaves a sentence;
+- a recall sentence that carries a word from a clause the writer was not
   shown, comes close to a private clause, or restates the next step is dropped (the next
   attempt is asked to write it afresh if nothing is left), and so is one that repeats the
   writer's step instructions;
 - a next step that names them after a verb addressed to them ("ask Henrike which strain")
-  speaks to them ("ask you which strain");
+  speaks to them ("ask you which strain"), and any sentence that talks about them in the third
+  person ("Ben is restoring an Airstream", "ask her what it was") is turned to the second;
 - the next step carries the plan's "when" (a delivery, which happens now, is left as written);
-- a short channel keeps its first recall sentence only when it runs over its length;
+- a short channel that runs over its length keeps one recall sentence: the one that names the
+  most of the chosen details;
 - a subject that fails the guard is replaced by one naming a shared topic.
 """
 
@@ -23,8 +28,9 @@ from .models import DraftParts, DraftRequest, Plan
 from .render import render
 from .text.dates import find_when
 from .text.overlap import distinctive, stem, words
+from .text.person import to_second_person
 
-__all__ = ["clean_sentence", "repair", "to_them", "with_when"]
+__all__ = ["clean_sentence", "repair", "to_them", "uncopied", "with_when"]
 
 _GREETING_RE = re.compile(r"^\s*(hi|hello|hey|dear)\b[^,!.\n]{0,40}[,!]\s*", re.IGNORECASE)
 _SIGNOFF_RE = re.compile(
@@ -73,9 +79,10 @@ def with_when(sentence: str, when: str) -> str:
     return f"{body.rstrip(' ,')} {when}{end}"
 
 
-def _subject_from(plan: Plan) -> str:
+def _subject_from(plan: Plan, names: set[str]) -> str:
+    """A subject from the rare words of the first detail, their names aside."""
     topic = plan.details[0] if plan.details else (plan.follow_up.previous_topic if plan.follow_up else "")
-    rare = [w for w in words(topic) if stem(w.lower()) in distinctive(topic)]
+    rare = [w for w in words(topic) if stem(w.lower()) in distinctive(topic) and w not in names]
     return ("Following up: " + " ".join(rare[:3]))[:SUBJECT_MAX] if rare else "Great to meet you"
 
 
@@ -90,12 +97,48 @@ def to_them(step: str, greeting_name: str) -> str:
     return step
 
 
+# Words a modifying phrase starts with: cut before one, the sentence still stands.
+_PHRASE_STARTS = {
+    "in", "at", "from", "with", "for", "on", "above", "near", "by", "and", "but", "during", "over",
+    "through", "into", "across", "around", "while", "since", "because",
+}  # fmt: skip
+# A cut soon after one of these would leave its clause without a verb ("I loved how your talk").
+_SUBORDINATORS = {"how", "that", "what", "why", "whether", "where", "when", "which", "who", "if"}
+_MIN_WORDS = 5
+
+
+def uncopied(sentence: str, guard: Guard) -> str:
+    """A recall sentence that copies the notes, cut at the end of a phrase before the copying
+    reaches the guard's length ("... your recordings from the cloud forest above Oaxaca" ->
+    "... your recordings."); "" when no such cut leaves a whole sentence."""
+    if not guard.copied(sentence):
+        return sentence
+    tokens = sentence.rstrip(".!?").split()
+    for end in range(len(tokens) - 1, _MIN_WORDS - 1, -1):
+        starts_phrase = tokens[end].lower() in _PHRASE_STARTS or tokens[end - 1].endswith((",", ";"))
+        if not starts_phrase or {t.lower() for t in tokens[max(0, end - 4) : end]} & _SUBORDINATORS:
+            continue
+        prefix = " ".join(tokens[:end]).rstrip(",;:")
+        if not guard.copied(prefix):
+            return prefix + "."
+    return ""
+
+
 def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -> DraftParts:
     spec = CHANNEL[request.channel]
+    # Spoken to them: their name becomes "you"; so do "he" and "she" where no one else is named.
+    step_pronouns = not guard.someone_else_in([plan.step_clause])
+    recall_pronouns = not guard.someone_else_in(plan.shown)
     step = to_them(clean_sentence(parts.step), plan.greeting_name)
+    step = to_second_person(step, guard.contact_names, pronouns=step_pronouns)
     if not (plan.follow_up and plan.follow_up.kind == "deliver"):  # a delivery is now: no "today" added
         step = with_when(step, plan.follow_up_when)
-    recall = [clean_sentence(s) for s in parts.recall if str(s).strip()]
+    recall = [
+        to_second_person(clean_sentence(s), guard.contact_names, pronouns=recall_pronouns)
+        for s in parts.recall
+        if str(s).strip()
+    ]
+    recall = [short for short in (uncopied(s, guard) for s in recall) if short]
     bad = set(guard.close_to_private(recall))
     kept = [
         s
@@ -106,7 +149,7 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
         and plan.follow_up_when.lower() not in s.lower()
         and not instruction_echo(s)
     ]
-    subject = " ".join(parts.subject.split())
+    subject = to_second_person(" ".join(parts.subject.split()), guard.contact_names, pronouns=False)
     if spec.subject:
         if (
             not subject
@@ -114,7 +157,7 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
             or guard.unshown_words(subject)
             or guard.close_to_private([subject])
         ):
-            subject = _subject_from(plan)
+            subject = _subject_from(plan, guard.names)
         if len(subject) > SUBJECT_MAX:
             subject = subject[:SUBJECT_MAX].rsplit(" ", 1)[0]
     else:
@@ -131,5 +174,8 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
     if spec.max_chars and len(kept) > 1:
         _, body = render(fixed, request.channel)
         if len(body) > spec.max_chars:
-            fixed = fixed.model_copy(update={"recall": kept[:1]})
+            # The sentence that says most of the chosen details, not merely the first.
+            rare = distinctive(" ".join(plan.details))
+            best = max(kept, key=lambda k: len(rare & {stem(w.lower()) for w in words(k)}))
+            fixed = fixed.model_copy(update={"recall": [best]})
     return fixed

@@ -15,7 +15,7 @@ from drafter.checks import CHECKS, LABELS, mentions, run_checks, warnings_from
 from drafter.guard import Guard
 from drafter.models import Contact, Draft, DraftParts, DraftRequest, FollowUpContext, Plan
 from drafter.render import render
-from drafter.repair import repair
+from drafter.repair import repair, uncopied
 
 TODAY = dt.date.today()  # check_when measures the follow-up date from the real today
 
@@ -372,3 +372,27 @@ def test_repair_drops_a_recall_that_repeats_the_instructions_and_speaks_to_them(
     assert fixed.recall == GOOD_PARTS.recall
     assert fixed.step == "As promised, I'll send you my glaze recipe by Friday."
     assert _run(fixed)["voice"].passed
+
+
+def test_repair_turns_a_recall_about_them_to_speak_to_them() -> None:
+    plan, request = _plan(), _request()
+    about = _with(recall=["Marta's talk on wood-fired kilns was the highlight.", "Marta knows kilns."])
+    assert not _run(about)["voice"].passed
+    fixed = repair(about, plan, request, Guard(request, plan))
+    assert fixed.recall == ["Your talk on wood-fired kilns was the highlight.", "You know kilns."]
+    assert _run(fixed)["voice"].passed
+
+
+def test_repair_cuts_a_copied_recall_at_a_phrase_boundary_or_drops_it() -> None:
+    plan = _plan()
+    tail = "Thanks for hearing me out: I learned Zapotec weaving from her grandmother in Teotitlan too."
+    notes = NOTES + "\n- " + "I learned Zapotec weaving from her grandmother in Teotitlan too"
+    request = _request(notes=notes)
+    guard = Guard(request, plan)
+    # the longest cut that copies fewer than 8 words in a row
+    assert (
+        uncopied(tail, guard) == "Thanks for hearing me out: I learned Zapotec weaving from her grandmother."
+    )
+    # a cut that would leave a clause without its verb is no cut: the sentence goes
+    assert uncopied("I loved how your talk on wood-fired kilns was the highlight of the day.", guard) == ""
+    assert uncopied(GOOD_PARTS.recall[1], guard) == GOOD_PARTS.recall[1]

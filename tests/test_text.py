@@ -8,8 +8,9 @@ import pytest
 
 from drafter.text.clauses import plain_text, split_clauses
 from drafter.text.dates import default_when, find_when
-from drafter.text.names import greeting_name, name_forms
+from drafter.text.names import greeting_name, is_name_cue, name_forms
 from drafter.text.overlap import copied_runs, distinctive, sentences, stem
+from drafter.text.person import to_second_person
 
 TODAY = dt.date(2026, 11, 28)  # a Saturday
 
@@ -150,3 +151,63 @@ def test_sentences() -> None:
 )
 def test_formal_titles_and_compound_given_names(full: str, notes: str, greet: str) -> None:
     assert greeting_name(full, notes) == greet
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "spoken_to"),
+    [
+        ("Ben is restoring a 1967 Airstream.", ["Ben"], "You are restoring a 1967 Airstream."),
+        ("Ben's restoring an Airstream.", ["Ben"], "You're restoring an Airstream."),
+        ("I loved how Noah's buddy system works.", ["Noah"], "I loved how your buddy system works."),
+        ("Chris and I both run it.", ["Chris"], "You and I both run it."),
+        ("Jordan knows every trail.", ["Jordan"], "You know every trail."),
+        ("Jordan watches birds.", ["Jordan"], "You watch birds."),
+        ("Jordan always runs.", ["Jordan"], "You always run."),
+        ("I met Jordan yesterday.", ["Jordan"], "I met you yesterday."),
+        ("Jordan told me about the trails.", ["Jordan"], "You told me about the trails."),
+        # a name for something, not the person: unchanged
+        ("Following up on the Maya risograph zines.", ["Maya"], "Following up on the Maya risograph zines."),
+        ("I admired Dr. Osei's patience.", ["Dr. Osei", "Osei"], "I admired your patience."),
+        (
+            "Thanks for the tip about Inês Carvalho's posters.",
+            ["Inês Carvalho", "Inês"],
+            "Thanks for the tip about your posters.",
+        ),
+        # in address: unchanged
+        ("Thanks, Ben, for the chat.", ["Ben"], "Thanks, Ben, for the chat."),
+        ("Ben, it was great to meet.", ["Ben"], "Ben, it was great to meet."),
+    ],
+)
+def test_their_name_becomes_you(text: str, names: list[str], spoken_to: str) -> None:
+    assert to_second_person(text, names, pronouns=False) == spoken_to
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken_to"),
+    [
+        ("I'd love to know where he buys the rabbit.", "I'd love to know where you buy the rabbit."),
+        ("I'd love to ask her what it was.", "I'd love to ask you what it was."),
+        ("I will write her after the 15th.", "I will write you after the 15th."),
+        ("I loved her talk. She's a natural.", "I loved your talk. You're a natural."),
+        ("I was glad to help him with his deadlock.", "I was glad to help you with your deadlock."),
+        ("She teaches pottery herself.", "You teach pottery yourself."),
+    ],
+)
+def test_he_and_she_become_you_where_no_one_else_is_meant(text: str, spoken_to: str) -> None:
+    assert to_second_person(text, ["Marta"], pronouns=True) == spoken_to
+    assert to_second_person(text, ["Marta"], pronouns=False) == text
+
+
+@pytest.mark.parametrize(
+    ("clause", "name", "cue"),
+    [
+        ("She goes by Liz.", "Elizabeth Moreno", True),
+        ("Prefers Dr. Okafor.", "Samuel Okafor", True),
+        ("Call him Bobby.", "Robert Chen", True),
+        ("She goes by Liz and runs diary studies at Northwind.", "Elizabeth Moreno", False),
+        ("Prefers Zoom.", "Samuel Okafor", False),
+        ("Talked about diary studies.", "Elizabeth Moreno", False),
+    ],
+)
+def test_a_clause_that_only_says_their_name_is_a_name_cue(clause: str, name: str, cue: bool) -> None:
+    assert is_name_cue(clause, name) is cue

@@ -10,7 +10,7 @@ import re
 
 from nameparser import HumanName
 
-__all__ = ["greeting_name", "name_forms"]
+__all__ = ["greeting_name", "is_name_cue", "name_forms"]
 
 # A cue in the notes for the name the contact uses (the cue in any case, the name capitalised):
 # group 1 is the cue, group 2 the name, with a title or a second word if one follows ("prefers
@@ -131,3 +131,13 @@ def name_forms(full_name: str, notes: str = "") -> set[str]:
     words = {w for part in (parsed.first, parsed.middle, parsed.last, parsed.nickname) for w in part.split()}
     words |= set(greeting_name(full_name, notes).replace(".", "").split())
     return {w.strip(".,") for w in words if w.strip(".,")}
+
+
+def is_name_cue(text: str, full_name: str) -> bool:
+    """Whether a clause only says what the contact is called ("She goes by Liz.", "Prefers
+    Dr. Okafor."): it serves the greeting, and is nothing the two of you talked about."""
+    cue = _CUE_RE.search(text)
+    if not cue or not _cued_name(full_name, text):
+        return False
+    rest = re.findall(r"[A-Za-z]+", text[: cue.start()] + " " + text[cue.end() :])
+    return len(rest) <= 2

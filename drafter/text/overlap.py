@@ -48,7 +48,6 @@ def stem(word: str) -> str:
     return w
 
 
-@lru_cache(maxsize=50_000)
 @lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
     """How common a word is, as its most common form: an inflection of a common word ("chatted",

@@ -1,0 +1,159 @@
+"""Speak to them, not about them: a sentence about the contact, turned to the second person.
+
+The writer sometimes talks about the contact in the third person ("Ben is restoring an
+Airstream", "Noah's buddy system", "I'd love to ask her what it was"). A message is addressed
+to them, so their name (outside a form of address such as "Thanks, Ben") becomes "you" or
+"your", a verb after it agrees ("Jordan knows" -> "you know"), and, where no one else could be
+meant, "he" or "she" does the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+__all__ = ["to_second_person"]
+
+# Verb forms that agree with "you" differently.
+_AGREE = {
+    "is": "are",
+    "was": "were",
+    "has": "have",
+    "does": "do",
+    "doesn't": "don't",
+    "isn't": "aren't",
+    "wasn't": "weren't",
+    "hasn't": "haven't",
+}
+# Words after "her" that make it the object ("ask her what", "write her after") rather than
+# the possessive ("her talk").
+_AFTER_OBJECT = {
+    "a", "about", "after", "again", "all", "an", "and", "any", "as", "at", "back", "before", "but",
+    "by", "for", "from", "here", "how", "if", "in", "into", "is", "know", "later", "next", "now",
+    "of", "on", "or", "out", "over", "sometime", "soon", "that", "the", "then", "there", "this",
+    "through", "to", "today", "tomorrow", "up", "what", "when", "where", "whether", "which",
+    "while", "who", "why", "with", "your", "my", "our", "some", "more", "once",
+}  # fmt: skip
+# Words after a name that end in "s" but are not verbs to make agree.
+_NOT_VERBS = {
+    "always",
+    "sometimes",
+    "perhaps",
+    "across",
+    "towards",
+    "afterwards",
+    "unless",
+    "besides",
+    "nowadays",
+    "plus",
+    "thus",
+}
+# Words that may follow a name used as a subject or object; any other lowercase word after it
+# makes the name part of a name for something ("the Maya risograph zines"), left alone.
+_AFTER_PERSON = {
+    "and", "or", "too", "as", "also", "always", "often", "still", "just", "never", "really",
+    "can", "could", "will", "would", "should", "might", "may", "must", "did", "had", "were",
+    "told", "said", "made", "gave", "took", "knew", "got", "went", "came", "saw", "ran", "wrote",
+    "found", "thought", "brought", "taught", "grew", "spent", "built", "left", "lost", "began",
+    "kept", "put", "set", "led", "won", "sent", "showed", "explained", "mentioned", "shared",
+    "yesterday", "tonight", "last", "earlier", "recently", "once", "twice", "here", "there",
+}  # fmt: skip
+_VOCATIVE_BEFORE = (",", "Hi", "Hello", "Hey", "Dear", "Thanks", "thanks")
+_WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
+
+
+def _agree(verb: str) -> str:
+    """A third-person verb as it goes with "you" ("knows" -> "know"); other words unchanged."""
+    low = verb.lower().replace("’", "'")
+    if low in _NOT_VERBS:
+        return verb
+    if low in _AGREE:
+        return _AGREE[low]
+    if len(low) > 3 and low.endswith("ies"):
+        return verb[:-3] + "y"
+    if low.endswith(("ches", "shes", "sses", "xes", "zes", "oes")):
+        return verb[:-2]
+    if len(low) > 2 and low.endswith("s") and not low.endswith(("ss", "us", "is", "'s")):
+        return verb[:-1]
+    return verb
+
+
+def _person_word(word: str) -> bool:
+    """Whether a lowercase word can follow a person's name: a verb, a function word."""
+    low = word.lower()
+    return (
+        low in _AFTER_PERSON
+        or low in _AFTER_OBJECT
+        or low in _AGREE
+        or low.endswith(("s", "ed", "ly", "n't", "'s", "’s", "'d", "'ll"))
+    )
+
+
+def _shift(text: str, pattern: str, possessive: str) -> str:
+    """Replace each match of `pattern` (a name or a subject pronoun) by "you", "your" or
+    "you're", with the verb after it made to agree."""
+    out: list[str] = []
+    at = 0
+    for match in re.finditer(pattern, text):
+        before = text[: match.start()].rstrip()
+        after = text[match.end() :]
+        if before.endswith(_VOCATIVE_BEFORE) or after[:1] in {",", "!", "?"}:
+            continue  # a form of address: "Thanks, Ben" and "Ben, ..." stay
+        start_of_sentence = not before or before[-1] in '.!?:;"“'
+        following = re.match(r"\s+([a-z][\w'’-]*)", after)
+        if following and not _person_word(following.group(1)):
+            continue  # "Maya risograph zines": a name for something, not the person
+        owned = re.match(r"['’]s\b\s*", after)
+        if owned:
+            nxt = _WORD_RE.match(after[owned.end() :])
+            contraction = nxt is not None and nxt.group(0).lower().endswith("ing")  # "Ben's restoring"
+            word, consumed = ("you're " if contraction else f"{possessive} "), owned.end()
+        else:
+            word, consumed = "you", 0
+            # The verb after it, past an adverb: "Jordan knows", "Jordan always runs".
+            verb = re.match(
+                r"(\s+(?:(?:always|often|also|still|just|never|really|\w+ly)\s+)?)([a-z][\w'’-]*)", after
+            )
+            if verb:
+                word = f"you{verb.group(1)}{_agree(verb.group(2))}"
+                consumed = verb.end()
+        if start_of_sentence:
+            word = word[:1].upper() + word[1:]
+        out.append(text[at : match.start()] + word)
+        at = match.end() + consumed
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _pronouns(text: str) -> str:
+    text = re.sub(
+        r"\b([Hh]im|[Hh]er)sel(f)\b", lambda m: ("Y" if m.group(1)[0].isupper() else "y") + "ourself", text
+    )
+    text = re.sub(r"\b([Hh])ers\b", lambda m: "Yours" if m.group(1).isupper() else "yours", text)
+    text = re.sub(r"\b([Hh])is\b", lambda m: "Your" if m.group(1).isupper() else "your", text)
+    text = re.sub(r"\b([Hh])im\b", lambda m: "You" if m.group(1).isupper() else "you", text)
+
+    def her(match: re.Match[str]) -> str:
+        nxt = _WORD_RE.match(text[match.end() :].lstrip())
+        rest = text[match.end() :]
+        objective = not nxt or rest[:1] in ".,;:!?" or nxt.group(0).lower() in _AFTER_OBJECT
+        word = "you" if objective else "your"
+        return word.capitalize() if match.group(0)[0].isupper() else word
+
+    text = re.sub(r"\b[Hh]er\b", her, text)
+    text = re.sub(
+        r"\b([Hh]e|[Ss]he)['’](s|d|ll)\b",
+        lambda m: (
+            ("You" if m.group(1)[0].isupper() else "you") + {"s": "'re", "d": "'d", "ll": "'ll"}[m.group(2)]
+        ),
+        text,
+    )
+    return _shift(text, r"\b(?:[Hh]e|[Ss]he)\b", "your")
+
+
+def to_second_person(text: str, names: Iterable[str], *, pronouns: bool) -> str:
+    """`text` with the contact's names (longest first) spoken to, and, when `pronouns` is set
+    (no one else is named), "he"/"she"/"him"/"her"/"his" too."""
+    for name in sorted({n.strip() for n in names if len(n.strip(". ")) > 1}, key=len, reverse=True):
+        text = _shift(text, rf"(?<![\w.-]){re.escape(name)}(?![\w-])", "your")
+    return _pronouns(text) if pronouns else text
