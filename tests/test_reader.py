@@ -20,7 +20,7 @@ from drafter.models import Clause, Contact, DraftRequest, Reading
 from drafter.reader import classify_spans, read_notes
 from drafter.reader.corpus import load_notes, our_clauses, project_labels, split_of
 from drafter.reader.model import load_model
-from drafter.reader.plan import MAX_SHOWN_WORDS, make_plan
+from drafter.reader.plan import MAX_SHOWN_WORDS, STEP_CONFIDENCE, STEP_PRIVATE_MAX, make_plan
 from drafter.text.clauses import Span, plain_text
 
 TODAY = dt.date(2026, 11, 2)  # a Monday
@@ -218,15 +218,25 @@ def _hand_plan(clauses: list[Clause], **changes: Any) -> Any:
 
 def test_an_unsure_or_nearly_private_clause_is_not_shown() -> None:
     model = load_model()
-    unsure = _clause(
-        "I said I'd lend her my pottery wheel", "promise", 50, confidence=model.show_threshold - 0.01
-    )
-    risky = _clause("she'll share the guild's contact list", "request", 90, private=0.2)
+    unsure = _clause("I said I'd lend her my pottery wheel", "promise", 50, confidence=STEP_CONFIDENCE - 0.01)
+    risky = _clause("she'll share the guild's contact list", "request", 90, private=STEP_PRIVATE_MAX)
     topic = _clause("her raku workshop in Kyoto sounded magical", "topic", 0)
-    plan = _hand_plan([topic, unsure, risky])
+    unsure_topic = _clause("we swapped notes on glazes", "topic", 120, confidence=model.show_threshold - 0.01)
+    plan = _hand_plan([topic, unsure, risky, unsure_topic])
     assert plan.next_step_type == "keep_in_touch" and plan.step_clause == ""
     assert plan.shown == [topic.text]
-    assert unsure.text in plan.unshown and risky.text in plan.unshown
+    assert {unsure.text, risky.text, unsure_topic.text} <= set(plan.unshown)
+
+
+def test_a_step_clause_needs_less_confidence_than_a_detail_but_as_little_privacy() -> None:
+    model = load_model()
+    assert STEP_CONFIDENCE < model.show_threshold
+    promise = _clause(
+        "I said I'd lend her my pottery wheel", "promise", 50, confidence=STEP_CONFIDENCE + 0.01
+    )
+    topic = _clause("her raku workshop in Kyoto sounded magical", "topic", 0)
+    plan = _hand_plan([topic, promise])
+    assert plan.next_step_type == "offer" and plan.step_clause == promise.text
 
 
 def test_details_are_the_channels_number_in_the_order_of_the_notes() -> None:

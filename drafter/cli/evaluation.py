@@ -60,6 +60,20 @@ def eval_drafts(scenarios: Path, backend: str | None, split: str, limit: int | N
     click.echo(report.model_dump_json(indent=2) if as_json else format_report(report))
 
 
+def _dev_scenario_steps() -> list[tuple[Any, str, list[str]]]:
+    """The dev scenarios' readings, expected next-step kinds and forbidden strings (first touches
+    with no hint: the step is the reader's choice there)."""
+    from ..evaluation import load_scenarios
+    from ..reader import read_notes
+
+    out: list[tuple[Any, str, list[str]]] = []
+    for s in load_scenarios(DEFAULT_SCENARIOS, "dev"):
+        if s.request.follow_up is None and s.request.next_step_hint is None and s.expect.type:
+            reading = read_notes(s.request.notes, s.request.contact.name)
+            out.append((reading, s.expect.type, list(s.expect.must_not_contain)))
+    return out
+
+
 @eval_group.command("reader")
 @click.option(
     "--split",
@@ -69,11 +83,21 @@ def eval_drafts(scenarios: Path, backend: str | None, split: str, limit: int | N
     help="Splits to measure (repeatable); default dev and test side by side.",
 )
 @click.option("--train", is_flag=True, help="Train the reader on the train split first (needs scikit-learn).")
-@click.option("--calibrate", is_flag=True, help="Also choose the output guard's thresholds on the dev split.")
+@click.option(
+    "--calibrate",
+    is_flag=True,
+    help="Also choose the guard's and the step clause's thresholds on the dev split.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def eval_reader(splits: tuple[str, ...], train: bool, calibrate: bool, as_json: bool) -> None:
     """Measure the note reader on the labelled notes, beside the old word-list planner."""
-    from ..reader.evaluate import calibrate_guard, evaluate, format_reader_report, load_baseline
+    from ..reader.evaluate import (
+        calibrate_guard,
+        calibrate_step,
+        evaluate,
+        format_reader_report,
+        load_baseline,
+    )
 
     out: dict[str, Any] = {}
     if train:
@@ -85,9 +109,11 @@ def eval_reader(splits: tuple[str, ...], train: bool, calibrate: bool, as_json: 
     out["reports"] = reports
     if calibrate:
         out["guard"] = calibrate_guard("dev")
+        out["step"] = calibrate_step("dev", scenarios=_dev_scenario_steps())
     if as_json:
         click.echo(json.dumps(out, indent=2))
         return
     click.echo(format_reader_report(reports, load_baseline()))
     if calibrate:
         click.echo(f"\nguard thresholds (dev): {out['guard']}")
+        click.echo(f"step clause thresholds (dev): {out['step']}")

@@ -18,17 +18,17 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..models import PRIVATE_ROLES, ROLES, Contact, DraftRequest
+from ..models import PRIVATE_ROLES, ROLES, Contact, DraftRequest, Reading
 from ..retrieval.embeddings import load_encoder
 from ..text.clauses import Span
 from ..text.names import greeting_name
 from . import classify_spans, read_notes
 from .corpus import Note, load_notes, our_clauses, project_labels
 from .model import load_model
-from .plan import make_plan
+from .plan import choose_step, make_plan
 from .train import macro_f1
 
-__all__ = ["BASELINE_FILE", "evaluate", "format_reader_report"]
+__all__ = ["BASELINE_FILE", "calibrate_step", "evaluate", "format_reader_report"]
 
 BASELINE_FILE = "baseline_wordlist.json"
 TODAY = dt.date(2026, 11, 2)
@@ -201,4 +201,38 @@ def calibrate_guard(
             rate = sum(1 for s, o in pairs if s >= sim and o >= ov) / max(len(pairs), 1)
             if rate <= trip_rate and sim + ov < best["similarity"] + best["overlap"]:
                 best = {"similarity": sim, "overlap": ov, "trip_rate": round(rate, 4), "pairs": len(pairs)}
+    return best
+
+
+def calibrate_step(
+    split: str = "dev",
+    folder: Path | None = None,
+    scenarios: list[tuple[Reading, str, list[str]]] | None = None,
+) -> dict[str, float]:
+    """The confidence and the private ceiling a step clause needs, chosen on the dev split: the
+    pair with the most next-step kinds right, over the labelled notes and any dev scenarios
+    given as (reading, expected kind, strings that must not be shown), among the pairs that
+    show no private clause as the step (ties go to the stricter pair)."""
+    model = load_model()
+    notes = load_notes(folder, splits=(split,))
+    readings = [read_notes(n.notes, n.contact, TODAY, model=model) for n in notes]
+    best: dict[str, float] = {}
+    for private_max in (0.1, 0.15, 0.2, 0.25):
+        for confidence in (0.6, 0.55, 0.5, 0.45, 0.4, 0.35, 0.3):
+            right = leaked = 0
+            for note, reading in zip(notes, readings, strict=True):
+                kind, clause = choose_step(reading, None, confidence, private_max)
+                right += kind == note.next_step
+                leaked += clause is not None and _private_overlap(note, clause.start, clause.end)
+            for reading, expected, forbidden in scenarios or []:
+                kind, clause = choose_step(reading, None, confidence, private_max)
+                right += kind == expected
+                leaked += clause is not None and any(f.lower() in clause.text.lower() for f in forbidden)
+            if leaked == 0 and right > best.get("right", -1):
+                best = {
+                    "confidence": confidence,
+                    "private_max": private_max,
+                    "right": right,
+                    "of": len(notes) + len(scenarios or []),
+                }
     return best
