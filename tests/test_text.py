@@ -37,6 +37,18 @@ TODAY = dt.date(2026, 11, 28)  # a Saturday
         ("Elizabeth Moss", "Prefers to be called Beth", "Beth"),
         ("Tom Reed", "Everyone calls him Tommo.", "Tommo"),
         ("Wilhelmina Osei", "She goes by Billie. Asked me to send the list.", "Billie"),
+        ("Sato Haruki", "Family name first; he prefers Sato-san.", "Sato-san"),
+        ("Ifeoma Castellanos", "Prefers to be addressed as Commander Castellanos.", "Commander Castellanos"),
+        ("Margarethe Solberg", "invited me to address her as Judge Solberg", "Judge Solberg"),
+        ("Miriam Stein", "introduced herself to me as 'Rabbi Stein'", "Rabbi Stein"),
+        ("Ebenezer Lund", "retired millwright (asked to be called Eben)", "Eben"),
+        ("Joaquín Ferrer", "His name is Joaquín but everybody say Ximo.", "Ximo"),
+        ("Theodoros Papadakis", "👤 Theodoros Papadakis, 'Teddy' pls", "Teddy"),
+        ("Beatriz Souza", "Beatriz (Bia, she insisted) partnered me", "Bia"),
+        ("Teodora Ilieva", "So I met Teodora, Teo, she says nobody calls her Teodora", "Teo"),
+        # not a nickname: another word beside the name, a negated cue
+        ("Maria Lopez", "Maria (Google) runs the team", "Maria"),
+        ("Tom Reed", "nobody calls him Tommy", "Tom"),
     ],
 )
 def test_greeting_names(full: str, notes: str, greet: str) -> None:

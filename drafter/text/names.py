@@ -17,10 +17,17 @@ __all__ = ["greeting_name", "is_name_cue", "name_forms"]
 # Dr. Haddad", "call me Mama Juma").
 _NAME = r"[A-Z][\w'’-]{1,20}"
 _CUE_RE = re.compile(
-    r"\b((?i:goes by|go by|prefers?(?: to be called)?|call(?:s)? (?:her|him|them|me)|known as|"
-    r"nickname(?: is)?|everyone calls (?:her|him|them)))\s+[\"'“‘]?"
+    r"\b((?i:goes by|go by|prefers?(?: to be (?:called|addressed as))?|"
+    r"(?:asked|likes?|wants?|would like) to be (?:called|addressed as)|"
+    r"call(?:s)? (?:her|him|them|me)|known as|nickname(?: is)?|"
+    r"(?:everyone|everybody) (?:calls?|says?)(?: (?:her|him|them))?|"
+    r"introduced (?:herself|himself|themselves)(?: to me)? as|"
+    r"(?:to )?address (?:her|him|them|me) as|addressed as))\s+[\"'“‘]?"
     rf"({_NAME}\.?(?: {_NAME})?)"
 )
+# A nickname in quotes right after their name: "Theodoros Papadakis, 'Teddy'", "Robert 'Bobby' Chen".
+_QUOTED = rf"[\"'“‘]({_NAME})[\"'”’]"
+_NEGATED_RE = re.compile(r"(?i)\b(nobody|no one|never|not|don't|doesn't|didn't)\s*$")
 _FAMILY_FIRST_RE = re.compile(r"(?i)\b(family|sur)[ -]?name (comes )?first\b")
 # Titles a person typed into the contact's name to be greeted by: title + family name.
 _FORMAL = {
@@ -43,6 +50,18 @@ _FORMAL = {
     "councillor",
     "president",
     "dean",
+    "commander",
+    "captain",
+    "colonel",
+    "major",
+    "general",
+    "admiral",
+    "lieutenant",
+    "rabbi",
+    "imam",
+    "pastor",
+    "father",
+    "bishop",
 }
 _DOTTED = {"dr", "prof", "mr", "mrs", "ms", "mx", "rev", "sen", "rep"}
 
@@ -71,6 +90,8 @@ def _in_notes(phrase: str, notes: str) -> bool:
 def _cued_name(full_name: str, notes: str) -> str:
     """The name the notes say the contact goes by, or "" when they say none."""
     for cue in _CUE_RE.finditer(notes):
+        if _NEGATED_RE.search(notes[max(0, cue.start() - 12) : cue.start()]):
+            continue  # "nobody calls her Teodora"
         words = cue.group(2).split()
         title = _title(HumanName(f"{words[0]} X")) if len(words) == 2 else ""
         if title:  # "prefers Dr. Haddad"
@@ -83,11 +104,30 @@ def _cued_name(full_name: str, notes: str) -> str:
         name = words[0].rstrip(".")
         # A bare "prefers" also takes things ("prefers Zoom", "prefers Mondays"): there, only a
         # form of the contact's own name counts ("prefers Kate" for Katherine).
+        low = name.lower()
         if cue.group(1).lower() in ("prefer", "prefers") and not any(
-            name.lower() in part for part in own if len(name) >= 3
+            low in part or (len(part) >= 3 and part in low) for part in own if len(name) >= 3
         ):
-            continue
+            continue  # "prefers Sato-san" counts; "prefers Zoom" does not
         return _tidy(name)
+    return _nickname(full_name, notes)
+
+
+def _nickname(full_name: str, notes: str) -> str:
+    """A nickname the notes give right beside their name: quoted ("Theodoros Papadakis, 'Teddy'"),
+    or set off by commas or in brackets and starting as the given name does ("Teodora, Teo, ...",
+    "Beatriz (Bia, she insisted)")."""
+    parsed = HumanName(full_name)
+    first, last = parsed.first, parsed.last
+    if not first:
+        return ""
+    around = rf"{re.escape(first)}(?:\s+{re.escape(last)})?"
+    quoted = re.search(around + r",?\s*" + _QUOTED, notes)
+    if quoted:
+        return _tidy(quoted.group(1))
+    short = re.search(around + rf"(?:,\s*|\s*\()({_NAME})[,)]", notes)
+    if short and short.group(1)[0].lower() == first[0].lower() and short.group(1) not in (first, last):
+        return _tidy(short.group(1))
     return ""
 
 
