@@ -17,6 +17,7 @@ __all__ = [
     "KIND_OF_ROLE",
     "ROLE_PRIORITY",
     "ChannelSpec",
+    "KEEP_IN_TOUCH",
     "STEP_INSTRUCTIONS",
     "KindSpec",
 ]
@@ -100,6 +101,8 @@ FOLLOW_UP_INSTRUCTION: dict[str, str] = {
 }
 
 # Every instruction the writer may get for its next-step sentence (none belongs in a message).
+# The keep-in-touch idea in plain words: what a step says when the notes hold no other.
+KEEP_IN_TOUCH = "I'd love to stay in touch. Would you mind if I reach out to you again?"
 STEP_INSTRUCTIONS: tuple[str, ...] = (
     *(k.instruction for k in KIND.values()),
     *FOLLOW_UP_INSTRUCTION.values(),

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .channels import CHANNEL, SUBJECT_MAX
+from .channels import CHANNEL, KEEP_IN_TOUCH, SUBJECT_MAX
 from .guard import Guard, instruction_echo
 from .models import CheckResult, Draft, DraftParts, DraftRequest, Plan
 from .retrieval.embeddings import load_encoder
@@ -39,7 +39,6 @@ LABELS: dict[str, str] = {
 }
 STEP_SIMILARITY = 0.35  # the step sentence against the step clause (or the keep-in-touch idea)
 REPEAT_SIMILARITY = 0.8  # a recall sentence this close to the step sentence says the step twice
-_KEEP_IN_TOUCH = "I'd love to stay in touch. Would you mind if I reach out to you again?"
 _PLACEHOLDER_RE = re.compile(r"\[[^\]\n]{1,40}\]|\{[^}\n]{1,40}\}|<[^>\n]{1,40}>|\b(XXX+|TBD|INSERT)\b")
 
 Check = Callable[[Draft, DraftParts, Plan, DraftRequest, Guard], CheckResult]
@@ -69,7 +68,7 @@ def _without(text: str, phrase: str) -> str:
 
 @lru_cache(maxsize=1)
 def _keep_in_touch_vector() -> np.ndarray:
-    return np.asarray(load_encoder().encode([_KEEP_IN_TOUCH])[0])
+    return np.asarray(load_encoder().encode([KEEP_IN_TOUCH])[0])
 
 
 def check_greeting(

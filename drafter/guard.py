@@ -7,7 +7,8 @@ Built once per draft from the notes and the plan. It finds, in any text of the d
 - runs of 5 or more words taken from the writer's own step instructions;
 - sentences whose meaning is close to a private clause (the sender's agenda, a confidence,
   text aimed at a model): embedding similarity and word overlap together, with thresholds
-  chosen on the dev split of the labelled notes (`drafter eval guard`).
+  chosen on the dev split of the labelled notes (`drafter eval reader --calibrate`); words the
+  writer had from its own instructions, not from the notes, are no overlap.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .channels import STEP_INSTRUCTIONS
+from .channels import KEEP_IN_TOUCH, STEP_INSTRUCTIONS
 from .models import DraftRequest, Plan
 from .retrieval.embeddings import load_encoder
 from .text.clauses import plain_text
@@ -37,6 +38,11 @@ ECHO_WORDS = 5  # this many words in a row from the writer's own step instructio
 _PERSON_RE = re.compile(r"\b(I|me|my|we|us|our|you|your)\b", re.I)
 # The instructions with whoever they name made one word, so "what you agreed" is "what we agreed".
 _ANYONE_INSTRUCTIONS = tuple(_PERSON_RE.sub("someone", i) for i in STEP_INSTRUCTIONS)
+
+
+# Words the writer was given by us, not by the notes: a sentence is not close to a private
+# clause through them ("stay in touch" when the notes' agenda also says it).
+_OUR_WORDS = frozenset(content_words(" ".join([KEEP_IN_TOUCH, *STEP_INSTRUCTIONS])))
 
 
 def instruction_echo(text: str) -> str:
@@ -96,7 +102,7 @@ class Guard:
         sims = vectors @ self._private_vectors.T
         close = []
         for i, sentence in enumerate(sentences):
-            mine = set(content_words(sentence)) - {stem(n) for n in self.names}
+            mine = set(content_words(sentence)) - {stem(n) for n in self.names} - _OUR_WORDS
             for j, clause in enumerate(self.private):
                 theirs = set(content_words(clause))
                 overlap = len(mine & theirs) / max(len(mine), 1)

@@ -151,3 +151,11 @@ def test_with_nothing_private_nothing_is_close() -> None:
     guard = _guard(held_back=[], suspicious=[])
     assert guard.close_to_private(["Would you consider hiring me for your studio?"]) == []
     assert _guard().close_to_private([]) == []
+
+
+def test_the_keep_in_touch_step_is_not_close_to_a_private_wish_to_stay_in_touch() -> None:
+    wish = "I'd really love to stay in touch, her firm might hire me next year"
+    guard = _guard(held_back=[wish])
+    step = "I'd love to stay in touch: would you mind if I reach out in the next few weeks?"
+    assert guard.close_to_private([step]) == []
+    assert guard.close_to_private(["I hope your firm might hire me next year."])  # the wish itself
