@@ -38,7 +38,6 @@ LABELS: dict[str, str] = {
     "grounded": "Cites the guidance it followed",
 }
 STEP_SIMILARITY = 0.35  # the step sentence against the step clause (or the keep-in-touch idea)
-REPEAT_SIMILARITY = 0.8  # a recall sentence this close to the step sentence says the step twice
 _PLACEHOLDER_RE = re.compile(r"\[[^\]\n]{1,40}\]|\{[^}\n]{1,40}\}|<[^>\n]{1,40}>|\b(XXX+|TBD|INSERT)\b")
 
 Check = Callable[[Draft, DraftParts, Plan, DraftRequest, Guard], CheckResult]
@@ -117,10 +116,8 @@ def check_next_step(
             )
     elif plan.follow_up is None and float(step_vector @ _keep_in_touch_vector()) < STEP_SIMILARITY:
         return _result("next_step", False, "keep the door open: ask if you may reach out again")
-    if parts.recall:
-        sims = encoder.encode(parts.recall) @ step_vector
-        if float(sims.max()) >= REPEAT_SIMILARITY:
-            return _result("next_step", False, "the next step is stated twice: say it once, at the end")
+    if guard.restating(parts.step, parts.recall):
+        return _result("next_step", False, "the next step is stated twice: say it once, at the end")
     return _result("next_step", True)
 
 

@@ -5,6 +5,7 @@ Built once per draft from the notes and the plan. It finds, in any text of the d
 - distinctive words (rare words, named things) that occur only in clauses the writer was not
   shown: if the draft has them, something unshown got through;
 - runs of 5 or more words taken from the writer's own step instructions;
+- recall sentences that say the step sentence again;
 - sentences whose meaning is close to a private clause (the sender's agenda, a confidence,
   text aimed at a model): embedding similarity and word overlap together, with thresholds
   chosen on the dev split of the labelled notes (`drafter eval reader --calibrate`); words the
@@ -25,7 +26,15 @@ from .text.clauses import plain_text
 from .text.names import name_forms
 from .text.overlap import content_words, copied_runs, distinctive, is_common, stem, words
 
-__all__ = ["COPY_RUN", "ECHO_WORDS", "PRIVATE_OVERLAP", "PRIVATE_SIMILARITY", "Guard", "instruction_echo"]
+__all__ = [
+    "COPY_RUN",
+    "ECHO_WORDS",
+    "PRIVATE_OVERLAP",
+    "PRIVATE_SIMILARITY",
+    "REPEAT_SIMILARITY",
+    "Guard",
+    "instruction_echo",
+]
 
 COPY_RUN = 8
 # Chosen on the dev split (`drafter eval reader --calibrate`): a draft sentence is "close" to a
@@ -33,6 +42,7 @@ COPY_RUN = 8
 PRIVATE_SIMILARITY = 0.45
 PRIVATE_OVERLAP = 0.15
 ECHO_WORDS = 5  # this many words in a row from the writer's own step instructions
+REPEAT_SIMILARITY = 0.8  # a recall sentence this close to the step sentence says the step twice
 
 
 _PERSON_RE = re.compile(r"\b(I|me|my|we|us|our|you|your)\b", re.I)
@@ -93,6 +103,14 @@ class Guard:
 
     def unshown_words(self, text: str) -> list[str]:
         return sorted({w for w in words(text) if stem(w.lower()) in self.unshown})
+
+    def restating(self, step: str, sentences: list[str]) -> list[str]:
+        """The sentences that say the step sentence again."""
+        if not step.strip() or not sentences:
+            return []
+        encoder = load_encoder()
+        sims = encoder.encode(sentences) @ encoder.encode([step])[0]
+        return [s for s, sim in zip(sentences, sims, strict=True) if float(sim) >= REPEAT_SIMILARITY]
 
     def close_to_private(self, sentences: list[str]) -> list[str]:
         """The sentences whose meaning is close to a private clause."""

@@ -139,7 +139,7 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
         if str(s).strip()
     ]
     recall = [short for short in (uncopied(s, guard) for s in recall) if short]
-    bad = set(guard.close_to_private(recall))
+    bad = set(guard.close_to_private(recall)) | set(guard.restating(step, recall))
     kept = [
         s
         for s in recall

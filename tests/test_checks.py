@@ -396,3 +396,11 @@ def test_repair_cuts_a_copied_recall_at_a_phrase_boundary_or_drops_it() -> None:
     # a cut that would leave a clause without its verb is no cut: the sentence goes
     assert uncopied("I loved how your talk on wood-fired kilns was the highlight of the day.", guard) == ""
     assert uncopied(GOOD_PARTS.recall[1], guard) == GOOD_PARTS.recall[1]
+
+
+def test_repair_drops_a_recall_that_says_the_step_again() -> None:
+    plan, request = _plan(), _request()
+    twice = "I promised to send you my glaze recipe."
+    fixed = repair(_with(recall=[*GOOD_PARTS.recall, twice]), plan, request, Guard(request, plan))
+    assert fixed.recall == GOOD_PARTS.recall
+    assert _run(fixed)["next_step"].passed
