@@ -51,8 +51,8 @@ _SETTINGS = {
 # shown on less confidence, as long as it is this far from private. Chosen on the dev split of
 # the labelled notes (`drafter eval reader --calibrate`): the best next-step kind with no
 # private clause shown.
-STEP_CONFIDENCE = 0.35
-STEP_PRIVATE_MAX = 0.15
+STEP_CONFIDENCE = 0.5
+STEP_PRIVATE_MAX = 0.2
 
 
 def _safe(clause: ReadClause) -> bool:
