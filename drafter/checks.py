@@ -116,6 +116,8 @@ def check_next_step(
             )
     elif plan.follow_up is None and float(step_vector @ _keep_in_touch_vector()) < STEP_SIMILARITY:
         return _result("next_step", False, "keep the door open: ask if you may reach out again")
+    if guard.repeating_before([parts.step]):
+        return _result("next_step", False, "it repeats the step of your last message: say something new")
     if guard.restating(parts.step, parts.recall):
         return _result("next_step", False, "the next step is stated twice: say it once, at the end")
     return _result("next_step", True)

@@ -5,7 +5,8 @@ Built once per draft from the notes and the plan. It finds, in any text of the d
 - distinctive words (rare words, named things) that occur only in clauses the writer was not
   shown: if the draft has them, something unshown got through;
 - runs of 5 or more words taken from the writer's own step instructions;
-- recall sentences that say the step sentence again;
+- recall sentences that say the step sentence again, and a step that says again what an
+  earlier message to them said;
 - sentences whose meaning is close to a private clause (the sender's agenda, a confidence,
   text aimed at a model): embedding similarity and word overlap together, with thresholds
   chosen on the dev split of the labelled notes (`drafter eval reader --calibrate`); words the
@@ -75,7 +76,11 @@ class Guard:
             plan.greeting_name,
         }
         self.names = self.contact_names | set(words(request.sender)) | set(words(plan.greeting_name))
-        known = " ".join([*plan.shown, contact.where_met, contact.company, contact.name, request.sender])
+        # What the writer is shown: the plan's clauses, the contact, and what earlier messages said.
+        known = " ".join(
+            [*plan.shown, contact.where_met, contact.company, contact.name, request.sender, *request.avoid]
+        )
+        self.said_before = [a for a in request.avoid if a.strip()]
         if plan.follow_up is not None:
             known += (
                 f" {plan.follow_up.previous_topic} {plan.follow_up.promise} {plan.follow_up.ask_after}"
@@ -111,6 +116,10 @@ class Guard:
         encoder = load_encoder()
         sims = encoder.encode(sentences) @ encoder.encode([step])[0]
         return [s for s, sim in zip(sentences, sims, strict=True) if float(sim) >= REPEAT_SIMILARITY]
+
+    def repeating_before(self, sentences: list[str]) -> list[str]:
+        """The sentences that say again what an earlier message to them said."""
+        return [s for s in sentences if any(self.restating(before, [s]) for before in self.said_before)]
 
     def close_to_private(self, sentences: list[str]) -> list[str]:
         """The sentences whose meaning is close to a private clause."""

@@ -4,10 +4,9 @@ or add the plan's own words.
 - the greeting uses the plan's name and the message is signed by the sender;
 - a recall sentence that copies the notes is cut short at a phrase boundary before the copying
   reaches the guard's length, or dropped when no such cut leaves a sentence;
-- a recall sentence that carries a word from a clause the writer was not
-  shown, comes close to a private clause, or restates the next step is dropped (the next
-  attempt is asked to write it afresh if nothing is left), and so is one that repeats the
-  writer's step instructions;
+- a recall sentence that carries a word from a clause the writer was not shown, comes close to
+  a private clause, or restates the next step is dropped (the next attempt is asked to write it
+  afresh if nothing is left), and so is one that repeats the writer's step instructions;
 - a next step that names them after a verb addressed to them ("ask Henrike which strain")
   speaks to them ("ask you which strain"), and any sentence that talks about them in the third
   person ("Ben is restoring an Airstream", "ask her what it was") is turned to the second;

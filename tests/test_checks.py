@@ -404,3 +404,17 @@ def test_repair_drops_a_recall_that_says_the_step_again() -> None:
     fixed = repair(_with(recall=[*GOOD_PARTS.recall, twice]), plan, request, Guard(request, plan))
     assert fixed.recall == GOOD_PARTS.recall
     assert _run(fixed)["next_step"].passed
+
+
+def test_a_step_that_repeats_the_last_message_fails_and_its_words_are_not_a_leak() -> None:
+    before = "May I stay in touch as your kiln trials in Teotitlan progress?"
+    request = _request(avoid=[before])
+    plan = _plan(step_clause="", next_step_type="keep_in_touch", follow_up_when="in the next few weeks")
+    again = _with(step="May I stay in touch as your kiln trials in Teotitlan progress in the next few weeks?")
+    results = _run(again, plan=plan, request=request)
+    assert "repeats the step of your last message" in results["next_step"].message
+    assert results[
+        "no_leak"
+    ].passed  # "Teotitlan" is unshown in the notes, but they saw it in our last message
+    fresh = _with(step="I'd love to stay in touch: may I reach out in the next few weeks?")
+    assert _run(fresh, plan=plan, request=request)["next_step"].passed
