@@ -80,6 +80,9 @@ _CUES: dict[str, re.Pattern[str]] = {
         r"disregard|override|you must|you are|as an|the (email|message|draft|output)|"
         r"in the (email|message|draft))\b"
     ),
+    # A chat transcript's speaker label ("system:", "assistant:", "user:"): text written to or
+    # as a model.
+    "role_label": re.compile(r"(?im)^\W*(system|assistant|user|human|ai|bot|model|developer)\s*:"),
     "imperative": re.compile(
         r"(?i)^\W*(make|write|add|include|mention|say|ignore|pretend|use|insert|sign|end|start|"
         r"reveal|print|output|forget|disregard|do not|don't|be sure)\b"
