@@ -29,6 +29,7 @@ from .guard import Guard
 from .models import Draft, DraftParts, DraftRequest, FollowUpContext, Passage, Plan
 from .render import render
 from .repair import clean_sentence, repair
+from .text.overlap import sentences
 
 logger = logging.getLogger(__name__)
 
@@ -175,7 +176,8 @@ def _call(model: BaseChatModel, messages: list[Any], refs: list[str], channel: s
 
 
 def parts_from(reply: dict[str, Any], plan: Plan, request: DraftRequest) -> DraftParts:
-    recall = [s for s in re.split(r"(?<=[.!?])\s+", clean_sentence(reply.get("recall", ""))) if s.strip()]
+    # Sentence boundaries by pysbd: "Dr. López" is not two sentences.
+    recall = [s for s in sentences(clean_sentence(reply.get("recall", ""))) if s.strip()]
     return DraftParts(
         subject=" ".join(str(reply.get("subject", "")).split()),
         greeting=plan.greeting_name,

@@ -387,3 +387,19 @@ def test_their_promise_is_asked_after_not_delivered() -> None:
     assert "ask lightly after what they mentioned" in task
     assert "They mentioned: She'll send me the kiln plans" in task
     assert "You promised" not in task
+
+
+def test_a_title_in_the_recall_does_not_cut_it_into_sentences() -> None:
+    from drafter.drafting import parts_from
+    from drafter.models import Plan
+
+    plan = Plan(
+        greeting_name="Ana",
+        next_step_type="keep_in_touch",
+        follow_up_when="in the next few weeks",
+        follow_up_date=dt.date.today() + dt.timedelta(days=14),
+    )
+    request = DraftRequest(contact=Contact(name="Ana López"), notes="met at the registry meetup")
+    reply = {"recall": "I was glad to meet Dr. López at the meetup. It was fun.", "next_step": "x"}
+    parts = parts_from(reply, plan, request)
+    assert parts.recall == ["I was glad to meet Dr. López at the meetup.", "It was fun."]

@@ -180,6 +180,7 @@ def test_formal_titles_and_compound_given_names(full: str, notes: str, greet: st
         # a name for something, not the person: unchanged
         ("Following up on the Maya risograph zines.", ["Maya"], "Following up on the Maya risograph zines."),
         ("I admired Dr. Osei's patience.", ["Dr. Osei", "Osei"], "I admired your patience."),
+        ("I loved the lunch with Ms. Okonkwo.", ["Adaeze", "Okonkwo"], "I loved the lunch with you."),
         (
             "Thanks for the tip about Inês Carvalho's posters.",
             ["Inês Carvalho", "Inês"],

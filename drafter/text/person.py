@@ -59,6 +59,7 @@ _AFTER_PERSON = {
     "yesterday", "tonight", "last", "earlier", "recently", "once", "twice", "here", "there",
 }  # fmt: skip
 _VOCATIVE_BEFORE = (",", "Hi", "Hello", "Hey", "Dear", "Thanks", "thanks")
+_TITLES = r"(?:Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Professor|Rev|Judge|Commander|Captain|Rabbi|Imam|Pastor|Father)"
 _WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
 
 
@@ -155,5 +156,6 @@ def to_second_person(text: str, names: Iterable[str], *, pronouns: bool) -> str:
     """`text` with the contact's names (longest first) spoken to, and, when `pronouns` is set
     (no one else is named), "he"/"she"/"him"/"her"/"his" too."""
     for name in sorted({n.strip() for n in names if len(n.strip(". ")) > 1}, key=len, reverse=True):
-        text = _shift(text, rf"(?<![\w.-]){re.escape(name)}(?![\w-])", "your")
+        # A title before the name goes with it: "Ms. Okafor's" -> "your".
+        text = _shift(text, rf"(?<![\w.-])(?:{_TITLES}\.?\s+)?{re.escape(name)}(?![\w-])", "your")
     return _pronouns(text) if pronouns else text
