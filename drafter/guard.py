@@ -74,8 +74,9 @@ class Guard:
         self.contact_names = name_forms(contact.name, request.notes) | {
             contact.name.strip(),
             plan.greeting_name,
+            *words(plan.greeting_name),
         }
-        self.names = self.contact_names | set(words(request.sender)) | set(words(plan.greeting_name))
+        self.names = self.contact_names | set(words(request.sender))
         # What the writer is shown: the plan's clauses, the contact, and what earlier messages said.
         known = " ".join(
             [*plan.shown, contact.where_met, contact.company, contact.name, request.sender, *request.avoid]
@@ -109,17 +110,22 @@ class Guard:
     def unshown_words(self, text: str) -> list[str]:
         return sorted({w for w in words(text) if stem(w.lower()) in self.unshown})
 
-    def restating(self, step: str, sentences: list[str]) -> list[str]:
-        """The sentences that say the step sentence again."""
-        if not step.strip() or not sentences:
+    def _similar(self, sentences: list[str], others: list[str]) -> list[str]:
+        """The sentences whose meaning is as close to one of `others` as a repeat's: one encode
+        of each list."""
+        if not sentences or not others:
             return []
         encoder = load_encoder()
-        sims = encoder.encode(sentences) @ encoder.encode([step])[0]
-        return [s for s, sim in zip(sentences, sims, strict=True) if float(sim) >= REPEAT_SIMILARITY]
+        sims = encoder.encode(sentences) @ encoder.encode(others).T
+        return [s for s, row in zip(sentences, sims, strict=True) if float(row.max()) >= REPEAT_SIMILARITY]
+
+    def restating(self, step: str, sentences: list[str]) -> list[str]:
+        """The sentences that say the step sentence again."""
+        return self._similar(sentences, [step]) if step.strip() else []
 
     def repeating_before(self, sentences: list[str]) -> list[str]:
         """The sentences that say again what an earlier message to them said."""
-        return [s for s in sentences if any(self.restating(before, [s]) for before in self.said_before)]
+        return self._similar(sentences, self.said_before)
 
     def close_to_private(self, sentences: list[str]) -> list[str]:
         """The sentences whose meaning is close to a private clause."""

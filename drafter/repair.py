@@ -29,7 +29,7 @@ from .text.dates import find_when
 from .text.overlap import distinctive, stem, words
 from .text.person import to_second_person
 
-__all__ = ["clean_sentence", "repair", "to_them", "uncopied", "with_when"]
+__all__ = ["clean_sentence", "repair", "uncopied", "with_when"]
 
 _GREETING_RE = re.compile(r"^\s*(hi|hello|hey|dear)\b[^,!.\n]{0,40}[,!]\s*", re.IGNORECASE)
 _SIGNOFF_RE = re.compile(
@@ -85,17 +85,6 @@ def _subject_from(plan: Plan, names: set[str]) -> str:
     return ("Following up: " + " ".join(rare[:3]))[:SUBJECT_MAX] if rare else "Great to meet you"
 
 
-_TO_THEM_VERBS = "ask|tell|send|show|thank|invite|introduce|remind|help|give|offer"
-
-
-def to_them(step: str, greeting_name: str) -> str:
-    """The step with "ask <their name> ..." as "ask you ...": the message speaks to them."""
-    names = {greeting_name, *(w for w in greeting_name.split() if len(w) > 1 and not w.endswith("."))} - {""}
-    for name in sorted(names, key=len, reverse=True):
-        step = re.sub(rf"\b({_TO_THEM_VERBS}) {re.escape(name)}\b(?![,'’])", r"\1 you", step, flags=re.I)
-    return step
-
-
 # Words a modifying phrase starts with: cut before one, the sentence still stands.
 _PHRASE_STARTS = {
     "in", "at", "from", "with", "for", "on", "above", "near", "by", "and", "but", "during", "over",
@@ -128,8 +117,7 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
     # Spoken to them: their name becomes "you"; so do "he" and "she" where no one else is named.
     step_pronouns = not guard.someone_else_in([plan.step_clause])
     recall_pronouns = not guard.someone_else_in(plan.shown)
-    step = to_them(clean_sentence(parts.step), plan.greeting_name)
-    step = to_second_person(step, guard.contact_names, pronouns=step_pronouns)
+    step = to_second_person(clean_sentence(parts.step), guard.contact_names, pronouns=step_pronouns)
     if not (plan.follow_up and plan.follow_up.kind == "deliver"):  # a delivery is now: no "today" added
         step = with_when(step, plan.follow_up_when)
     recall = [

@@ -186,7 +186,13 @@ def test_formal_titles_and_compound_given_names(full: str, notes: str, greet: st
             ["Inês Carvalho", "Inês"],
             "Thanks for the tip about your posters.",
         ),
+        # the object of a verb of asking or giving, whatever follows
+        ("I'd love to ask Henrike something.", ["Henrike"], "I'd love to ask you something."),
+        ("I'll send Dr. Tesfaye the audit.", ["Tesfaye"], "I'll send you the audit."),
+        ("I'll ask Marta about it next week.", ["Marta Ruiz", "Marta"], "I'll ask you about it next week."),
+        ("I'll ask Marta's team next week.", ["Marta"], "I'll ask your team next week."),
         # in address: unchanged
+        ("I'll ask, Marta, about it next week.", ["Marta"], "I'll ask, Marta, about it next week."),
         ("Thanks, Ben, for the chat.", ["Ben"], "Thanks, Ben, for the chat."),
         ("Ben, it was great to meet.", ["Ben"], "Ben, it was great to meet."),
     ],

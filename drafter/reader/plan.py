@@ -55,14 +55,16 @@ STEP_CONFIDENCE = 0.5
 STEP_PRIVATE_MAX = 0.2
 
 
+def _showable_length(clause: ReadClause) -> bool:
+    return 2 <= len(clause.text.split()) <= MAX_SHOWN_WORDS
+
+
 def _safe(clause: ReadClause) -> bool:
-    words = len(clause.text.split())
-    return load_model().may_show(clause.confidence, clause.private) and 2 <= words <= MAX_SHOWN_WORDS
+    return load_model().may_show(clause.confidence, clause.private) and _showable_length(clause)
 
 
 def _step_safe(clause: ReadClause, confidence: float, private_max: float) -> bool:
-    words = len(clause.text.split())
-    return clause.confidence >= confidence and clause.private < private_max and 2 <= words <= MAX_SHOWN_WORDS
+    return clause.confidence >= confidence and clause.private < private_max and _showable_length(clause)
 
 
 def _specificity(text: str, known: str = "") -> float:

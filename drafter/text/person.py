@@ -58,6 +58,11 @@ _AFTER_PERSON = {
     "kept", "put", "set", "led", "won", "sent", "showed", "explained", "mentioned", "shared",
     "yesterday", "tonight", "last", "earlier", "recently", "once", "twice", "here", "there",
 }  # fmt: skip
+# Verbs whose object the name is ("ask Henrike something", "send Dr. Tesfaye the audit"): the name
+# becomes "you" whatever follows it.
+_OBJECT_VERBS = {
+    "ask", "tell", "send", "show", "thank", "invite", "introduce", "remind", "help", "give", "offer",
+}  # fmt: skip
 _VOCATIVE_BEFORE = (",", "Hi", "Hello", "Hey", "Dear", "Thanks", "thanks")
 _TITLES = r"(?:Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Professor|Rev|Judge|Commander|Captain|Rabbi|Imam|Pastor|Father)"
 _WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
@@ -101,6 +106,11 @@ def _shift(text: str, pattern: str, possessive: str) -> str:
         if before.endswith(_VOCATIVE_BEFORE) or after[:1] in {",", "!", "?"}:
             continue  # a form of address: "Thanks, Ben" and "Ben, ..." stay
         start_of_sentence = not before or before[-1] in '.!?:;"“'
+        verb_before = re.search(r"([A-Za-z]+)$", before)
+        if verb_before and verb_before.group(1).lower() in _OBJECT_VERBS and not after.startswith(("'", "’")):
+            out.append(text[at : match.start()] + "you")  # "ask Henrike something" -> "ask you something"
+            at = match.end()
+            continue
         following = re.match(r"\s+([a-z][\w'’-]*)", after)
         if following and not _person_word(following.group(1)):
             continue  # "Maya risograph zines": a name for something, not the person
