@@ -16,9 +16,8 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-import pysbd
+from .sentences import sentence_spans
 
 __all__ = ["Span", "plain_text", "split_clauses"]
 
@@ -48,14 +47,26 @@ _CUT_RE = re.compile(
     r"mentioned|will|would|could|should|owe|might|want|need)\b)",
     re.IGNORECASE,
 )
+# Run-on notes (voice memos, chat) go on without punctuation: there a clause also ends after an
+# emoji or a chat aside ("lol", "haha"), and before someone reporting what was said or agreed
+# ("... two kids at the school we said we'd split the book fair"), or turning to an honest aside
+# ("... if he's still buying direct and honestly if the co-op goes with us").
+_EMOJI = "\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D"
+_RUN_ON_RE = re.compile(
+    rf"(?<=[{_EMOJI}])\s+(?=[^\s{_EMOJI}])"
+    r"|(?:(?<=\blol)|(?<=\blmao)|(?<=\bhaha))\s+(?=\w)"
+    r"|(?<=\w)\s+(?=(?:(?:we|I|she|he|they)\s+(?:said|promised|offered|agreed|told|asked)"
+    r"|(?:she|he|they)\s+mentioned|(?:and\s+)?(?:honestly|tbh|ngl)\s)\b)",
+    re.IGNORECASE,
+)
+# Words after which a report is part of the clause, not a new one ("she mentioned that he said").
+_BINDS_NEXT = {
+    "that", "because", "when", "if", "and", "but", "so", "as", "what", "how", "why", "where",
+    "think", "guess", "reckon", "mean", "believe", "which", "who", "whom", "than",
+}  # fmt: skip
 _PAREN_RE = re.compile(r"\([^()]{2,300}\)|\[[^\[\]]{2,300}\]")
 _HIDDEN_RE = re.compile(r"(?is)<(script|style)\b.*?(?:</\1\s*>|$)|<!--.*?(?:-->|$)")
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-@lru_cache(maxsize=1)
-def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False, char_span=True)
 
 
 def plain_text(notes: str) -> str:
@@ -125,6 +136,18 @@ def _blocks(lines: list[tuple[int, str]]) -> list[tuple[int, int, bool, int]]:
     return out
 
 
+def _cuts(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """Where clauses end between `start` and `end`, in order: turns and arrows, and run-on ends."""
+    found = {m.start(): m for m in _RUN_ON_RE.finditer(text, start, end)}
+    found.update({m.start(): m for m in _CUT_RE.finditer(text, start, end)})
+    ordered, last = [], -1
+    for at in sorted(found):
+        if at >= last:
+            ordered.append(found[at])
+            last = found[at].end()
+    return ordered
+
+
 def _cut_sentence(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Clause offsets inside one sentence: asides apart, then cuts at turns and arrows."""
     pieces: list[tuple[int, int]] = []
@@ -140,9 +163,9 @@ def _cut_sentence(text: str, start: int, end: int) -> list[tuple[int, int]]:
             out.append((a, b))
             continue
         cursor = a
-        for cut in _CUT_RE.finditer(text, a, b):
-            left = text[cursor : cut.start()]
-            if len(_WORD_RE.findall(left)) >= 2:
+        for cut in _cuts(text, a, b):
+            left = _WORD_RE.findall(text[cursor : cut.start()])
+            if len(left) >= 2 and not (cut.group(0).strip() == "" and left[-1].lower() in _BINDS_NEXT):
                 out.append((cursor, cut.start()))
                 cursor = cut.end()
         out.append((cursor, b))
@@ -167,8 +190,8 @@ def split_clauses(notes: str) -> list[Span]:
         bullet = _BULLET_RE.match(text, start, end)
         body_start = bullet.end() if bullet else start
         line_text = text[body_start:end]
-        for sentence in _segmenter().segment(line_text):
-            s_start, s_end = body_start + sentence.start, body_start + sentence.end
+        for sent_start, sent_end in sentence_spans(line_text):
+            s_start, s_end = body_start + sent_start, body_start + sent_end
             for a, b in _cut_sentence(text, s_start, s_end):
                 a, b = _trimmed(text, a, b)
                 if not (b > a and _has_words(text[a:b])):

@@ -1,7 +1,7 @@
 """Words, sentences and overlap between a draft and the notes.
 
 - `words`, `stem`, `content_words`: tokens for comparing texts loosely (case, plurals, -ing).
-- `sentences`: pysbd's sentence boundaries.
+- `sentences`: sentence boundaries (text/sentences.py), re-exported here.
 - `copied_runs`: runs of N or more consecutive words that a draft copies from a source.
 - `distinctive`: the rare content words and named things of a text, by word frequency
   (wordfreq), so that "kiln" or "Fenwick" counts and "great" or "Monday" does not.
@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import pysbd
 from wordfreq import zipf_frequency
+
+from .sentences import sentences
 
 __all__ = [
     "content_words",
@@ -79,19 +80,6 @@ def distinctive(text: str, skip: set[str] | None = None) -> set[str]:
         if _zipf(low) < RARE_ZIPF or named:
             found.add(stem(low))
     return found
-
-
-@lru_cache(maxsize=1)
-def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False)
-
-
-def sentences(text: str) -> list[str]:
-    out: list[str] = []
-    for line in text.split("\n"):
-        if line.strip():
-            out += [s.strip() for s in _segmenter().segment(line) if s.strip()]
-    return out
 
 
 def copied_runs(text: str, source: str, n: int = 8, ignore: set[str] | None = None) -> list[str]:
