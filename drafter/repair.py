@@ -96,19 +96,21 @@ _MIN_WORDS = 5
 
 
 def uncopied(sentence: str, guard: Guard) -> str:
-    """A recall sentence that copies the notes, cut at the end of a phrase before the copying
+    """A sentence that copies the notes, cut at the end of a phrase before the copying
     reaches the guard's length ("... your recordings from the cloud forest above Oaxaca" ->
     "... your recordings."); "" when no such cut leaves a whole sentence."""
     if not guard.copied(sentence):
         return sentence
-    tokens = sentence.rstrip(".!?").split()
+    stripped = sentence.rstrip()
+    mark = stripped[-1] if stripped.endswith(("?", "!")) else "."
+    tokens = stripped.rstrip(".!?").split()
     for end in range(len(tokens) - 1, _MIN_WORDS - 1, -1):
         starts_phrase = tokens[end].lower() in _PHRASE_STARTS or tokens[end - 1].endswith((",", ";"))
         if not starts_phrase or {t.lower() for t in tokens[max(0, end - 4) : end]} & _SUBORDINATORS:
             continue
         prefix = " ".join(tokens[:end]).rstrip(",;:")
         if not guard.copied(prefix):
-            return prefix + "."
+            return prefix + mark
     return ""
 
 
@@ -118,6 +120,7 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
     step_pronouns = not guard.someone_else_in([plan.step_clause])
     recall_pronouns = not guard.someone_else_in(plan.shown)
     step = to_second_person(clean_sentence(parts.step), guard.contact_names, pronouns=step_pronouns)
+    step = uncopied(step, guard) or step  # the promised thing in fewer of the notes' words
     if not (plan.follow_up and plan.follow_up.kind == "deliver"):  # a delivery is now: no "today" added
         step = with_when(step, plan.follow_up_when)
     recall = [

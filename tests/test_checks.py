@@ -398,6 +398,20 @@ def test_repair_cuts_a_copied_recall_at_a_phrase_boundary_or_drops_it() -> None:
     assert uncopied(GOOD_PARTS.recall[1], guard) == GOOD_PARTS.recall[1]
 
 
+def test_repair_cuts_a_step_that_names_the_promised_thing_in_the_notes_words() -> None:
+    step = "the slides and the notes from my talk on glaze chemistry at the guild meeting in Leeds"
+    notes = NOTES + "\n- " + f"I promised to send her {step}"
+    plan = _plan(step_clause=f"I promised to send her {step}")
+    request = _request(notes=notes)
+    copied = _with(step=f"Could I send you {step} by Friday?")
+    assert not _run(copied, plan=plan, request=request)["no_copy"].passed
+    fixed = repair(copied, plan, request, Guard(request, plan))
+    # cut before the phrase that made the run, the question kept a question, the when put back
+    assert fixed.step == "Could I send you the slides and the notes by Friday?"
+    results = _run(fixed, plan=plan, request=request)
+    assert results["no_copy"].passed and results["next_step"].passed
+
+
 def test_repair_drops_a_recall_that_says_the_step_again() -> None:
     plan, request = _plan(), _request()
     twice = "I promised to send you my glaze recipe."
