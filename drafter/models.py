@@ -100,6 +100,7 @@ class Clause(BaseModel):
     private: float = 0.0  # the reader's probability that the clause is private
     when: str = ""  # a time phrase in this clause ("by the 30th")
     due: dt.date | None = None
+    block: bool = False  # a pasted block kept whole: a signature, a bio, contact details
 
 
 class Reading(BaseModel):

@@ -266,6 +266,16 @@ def test_a_step_clause_is_not_also_a_detail_and_its_due_date_is_used() -> None:
     assert (plan.follow_up_when, plan.follow_up_date) == ("on the 12th", due)
 
 
+def test_a_pasted_card_is_never_a_detail_and_plain_words_fill_after_specific_ones() -> None:
+    card = _clause("Departamento de Arqueología Andina, Universidad Mayor", "topic", 0, block=True)
+    plain = _clause("Talked about chaos engineering game days at work", "topic", 80)
+    specific = _clause("her khipu talk on knot position and decimal values", "topic", 140)
+    lead_in = _clause("From his website:", "topic", 200)
+    plan = _hand_plan([card, plain, specific, lead_in])
+    # the specific topic first, then the one in common words; never the card or a lead-in
+    assert plan.details == [plain.text, specific.text]
+
+
 # --- the model file and training ------------------------------------------------------------
 
 

@@ -122,6 +122,27 @@ def test_clauses_cut_at_turns_and_arrows_keep_asides_and_signatures_whole() -> N
     assert spans[-1].block
 
 
+def test_the_lines_of_a_card_above_its_contact_line_are_one_block() -> None:
+    notes = (
+        "her signature, typed off the card:\n\n"
+        "Prof. Ximena Achá Villarroel\nDepartamento de Arqueología Andina\n"
+        "Tel. +591 2 244 1178 | Skype: x.acha.v\n\n"
+        "- her mum is in hospital\n"
+        "dara@fenwick.io\n"
+    )
+    spans = split_clauses(notes)
+    assert [(s.text, s.block) for s in spans] == [
+        ("her signature, typed off the card:", False),
+        (
+            "Prof. Ximena Achá Villarroel\nDepartamento de Arqueología Andina\n"
+            "Tel. +591 2 244 1178 | Skype: x.acha.v",
+            True,
+        ),
+        ("her mum is in hospital", False),  # a bullet of the notes is not part of a card
+        ("dara@fenwick.io", True),
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -61,6 +61,7 @@ def read_notes(
                 end=span.end,
                 when=found[0] if found else "",
                 due=found[1] if found else None,
+                block=span.block,
             )
         )
     return Reading(clauses=clauses)

@@ -51,7 +51,7 @@ _SETTINGS = {
 # shown on less confidence, as long as it is this far from private. Chosen on the dev split of
 # the labelled notes (`drafter eval reader --calibrate`): the best next-step kind with no
 # private clause shown.
-STEP_CONFIDENCE = 0.5
+STEP_CONFIDENCE = 0.55
 STEP_PRIVATE_MAX = 0.2
 
 
@@ -97,21 +97,35 @@ def choose_step(
     return "keep_in_touch", None
 
 
+def _says_something(text: str) -> bool:
+    """Whether a clause in common words still says something: a few words, not a lead-in to
+    what follows ("From his website:") or a fragment ("nice chat.")."""
+    return len(re.findall(r"[A-Za-z][A-Za-z'-]+", text)) >= 5 and not text.rstrip().endswith(":")
+
+
 def choose_details(
     reading: Reading, limit: int, exclude: ReadClause | None = None, known: str = "", name: str = ""
 ) -> list[ReadClause]:
     """The shared details for the message: the most specific topics the reader is sure of. A
-    clause that says nothing beyond the setting ("Met Bob at the mixer") is used only when no
-    specific one exists. A clause that only says what they are called is never a detail."""
+    clause that says nothing beyond the setting ("Met Bob at the mixer") or in common words
+    ("Talked about chaos engineering.") fills a place only after the specific ones. A clause that
+    only says what they are called is never a detail, and nor is a pasted block (a signature, a
+    bio): it is what they wrote about themselves, not something the two of you talked about."""
     topics = [
         c
         for c in reading.clauses
-        if c.role == "topic" and c is not exclude and _safe(c) and not (name and is_name_cue(c.text, name))
+        if c.role == "topic"
+        and c is not exclude
+        and not c.block
+        and _safe(c)
+        and not (name and is_name_cue(c.text, name))
     ]
-    specificity = [_specificity(c.text, known) for c in topics]
-    scored = [(c.confidence * (1 + spec), spec, c) for c, spec in zip(topics, specificity, strict=True)]
-    pool = [(score, c) for score, spec, c in scored if spec > 0] or [(score, c) for score, _, c in scored]
-    chosen = [c for _, c in sorted(pool, key=lambda x: x[0], reverse=True)[:limit]]
+    scored = []
+    for c in topics:
+        spec = _specificity(c.text, known)
+        if spec > 0 or _says_something(c.text):
+            scored.append((spec > 0, c.confidence * (1 + spec), c))
+    chosen = [c for _, _, c in sorted(scored, key=lambda x: (x[0], x[1]), reverse=True)[:limit]]
     return sorted(chosen, key=lambda c: c.start)  # in the order of the notes
 
 

@@ -107,6 +107,20 @@ def _is_contact_line(line: str) -> bool:
     return bool(_CONTACT_RE.search(line)) and words <= 12 or line.count("|") >= 2
 
 
+def _card_line(line: str) -> bool:
+    """A line of a card or signature: a few words, mostly capitalised (a name, a title, an
+    office), not a sentence and not a bullet of the notes."""
+    stripped = line.strip()
+    found = _WORD_RE.findall(stripped)
+    capitalised = sum(1 for w in found if w[:1].isupper())
+    return (
+        0 < len(found) <= 8
+        and capitalised * 2 >= len(found)
+        and not stripped.endswith((".", "!", "?", ":"))
+        and not _BULLET_RE.match(line)
+    )
+
+
 def _blocks(lines: list[tuple[int, str]]) -> list[tuple[int, int, bool, int]]:
     """(start, end, is_block, line number) for each line or pasted block of lines."""
     out: list[tuple[int, int, bool, int]] = []
@@ -119,12 +133,25 @@ def _blocks(lines: list[tuple[int, str]]) -> list[tuple[int, int, bool, int]]:
             j = i + 1
             while (
                 j < len(lines)
-                and lines[j][1].strip()
+                and lines[j - 1][0] + len(lines[j - 1][1]) + 1 == lines[j][0]  # no blank line between
+                and not _BULLET_RE.match(lines[j][1])
                 and (_is_contact_line(lines[j][1].strip()) or len(_WORD_RE.findall(lines[j][1])) <= 8)
             ):
                 j += 1
             end = lines[j - 1][0] + len(lines[j - 1][1])
-            out.append((offset, end, True, i))
+            # The lines just above a contact line (a name, a title, an office) are its card too.
+            first = i
+            while (
+                not _SIGNATURE_START_RE.match(stripped)
+                and out
+                and not out[-1][2]
+                and out[-1][3] == first - 1
+                and lines[first - 1][0] + len(lines[first - 1][1]) + 1 == lines[first][0]
+                and _card_line(lines[first - 1][1])
+            ):
+                out.pop()
+                first -= 1
+            out.append((lines[first][0], end, True, first))
             i = j
             continue
         if quoted:
