@@ -1,6 +1,7 @@
 """Cut notes into clauses: the units the note reader labels.
 
-Sentences come from pysbd. Inside a sentence, a clause ends where the notes change direction
+Sentences come from pysbd, corrected where it takes a word for an abbreviation
+(`text/sentences.py`). Inside a sentence, a clause ends where the notes change direction
 ("... but honestly I'm hoping he'll refer me"), at an arrow or a spaced dash, and at a
 semicolon. A parenthetical aside stays with its clause ("her mum is in hospital (don't
 mention)" is one private clause): cut apart, asides such as "(library)" or "(our k8s lead)"

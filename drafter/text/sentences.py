@@ -21,7 +21,7 @@ _CALENDAR = (
     "Jan|Feb|Mar|Apr|May|Jun|June|Jul|July|Aug|Sep|Sept|Oct|Nov|Dec|"
     "Mon|Monday|Tue|Tues|Tuesday|Wed|Wednesday|Thu|Thur|Thurs|Thursday|Fri|Friday|Sat|Saturday|Sun|Sunday"
 )
-_STILL_GOING = {"approx", "incl", "esp", "resp", "viz", "etc.al", "nos", "vol", "vols", "fig", "figs", "dept"}
+_STILL_GOING = {"approx", "incl", "esp", "resp", "viz", "nos", "vol", "vols", "fig", "figs", "dept"}
 _MISSED_END = re.compile(rf"(?<![\w.])((?:[a-z][a-z'’-]{{2,}})|(?:{_CALENDAR}))\.\s+(?=[A-Z\"“‘'(])")
 
 
