@@ -176,8 +176,8 @@ def _call(model: BaseChatModel, messages: list[Any], refs: list[str], channel: s
 
 
 def parts_from(reply: dict[str, Any], plan: Plan, request: DraftRequest) -> DraftParts:
-    # Sentence boundaries by pysbd: "Dr. López" is not two sentences.
-    recall = [s for s in sentences(clean_sentence(reply.get("recall", ""))) if s.strip()]
+    # Sentence boundaries as the notes get them (text/sentences.py): "Dr. López" is not two.
+    recall = sentences(clean_sentence(reply.get("recall", "")))
     return DraftParts(
         subject=" ".join(str(reply.get("subject", "")).split()),
         greeting=plan.greeting_name,
