@@ -101,6 +101,16 @@ class Clause(BaseModel):
     when: str = ""  # a time phrase in this clause ("by the 30th")
     due: dt.date | None = None
     block: bool = False  # a pasted block kept whole: a signature, a bio, contact details
+    step: float = 0.0  # the reader's probability that the clause is a next step of any kind
+    step_role: str = ""  # the step role it most likely has, whatever its own role
+
+    def as_step(self) -> tuple[str, float]:
+        """The step role this clause most likely has, and how likely it is a next step at all.
+        A clause the reader is unsure of ("topic" at 0.3) can still be far more likely a step
+        (a promise or a plan) than anything else."""
+        if self.role in STEP_ROLES:
+            return self.role, max(self.step, self.confidence)
+        return self.step_role, self.step
 
 
 class Reading(BaseModel):

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from drafter.errors import ConfigError, InputError
+from drafter.memory.ledger import owner_of
 from drafter.models import Clause, Contact, DraftRequest, Reading
 from drafter.reader import classify_spans, read_notes
 from drafter.reader.corpus import load_notes, our_clauses, project_labels, split_of
@@ -239,6 +240,44 @@ def test_a_step_clause_has_its_own_thresholds() -> None:
     assert (plan.step_clause == promise.text) is (near < STEP_PRIVATE_MAX)
     assert (topic.text in plan.details) is (near < SHOWN_PRIVATE_MAX)
     assert plan.next_step_type == ("offer" if near < STEP_PRIVATE_MAX else "keep_in_touch")
+
+
+def test_a_clause_likelier_a_step_than_its_role_says_carries_the_step() -> None:
+    # the reader is unsure this is a promise (its argmax is "topic"), but the step roles together
+    # outweigh the rest: it carries the step, and it is in the ledger as the sender's promise
+    topic = _clause("she edits translated crime novels for a Hamburg house", "topic", 0)
+    unsure = _clause(
+        "I have promised her to send until Friday my sample translation",
+        "topic",
+        60,
+        confidence=0.4,
+        step=STEP_CONFIDENCE + 0.05,
+        step_role="promise",
+    )
+    vague = _clause(
+        "maybe something together one day", "topic", 130, confidence=0.6, step=STEP_CONFIDENCE - 0.05,
+        step_role="plan",
+    )
+    plan = _hand_plan([topic, unsure, vague])
+    assert plan.next_step_type == "offer" and plan.step_clause == unsure.text
+    assert unsure.text not in plan.details
+    assert _hand_plan([topic, vague]).next_step_type == "keep_in_touch"
+    assert owner_of(unsure, "Rike Lang") == ("me", "promise")
+    assert owner_of(vague, "Rike Lang") is None
+
+
+def test_the_reading_gives_each_clause_its_chance_of_being_a_step() -> None:
+    reading = read_notes(
+        "Met Joan at the seed swap. She grows Cherokee Purple tomatoes. "
+        "I said I'd post her some of my bean seeds next week.",
+        "Joan Ferris",
+        TODAY,
+    )
+    promise = reading.clauses[-1]
+    assert promise.step_role == "promise" and promise.step >= 0.5
+    assert promise.as_step() == ("promise", max(promise.step, promise.confidence))
+    assert promise.when == "next week"
+    assert all(c.step < promise.step for c in reading.clauses[:-1])
 
 
 def test_details_are_the_channels_number_in_the_order_of_the_notes() -> None:

@@ -28,7 +28,8 @@ from dateparser.search import search_dates
 from nameparser import HumanName
 from pydantic import BaseModel
 
-from ..models import Clause, Reading
+from ..models import STEP_ROLES, Clause, Reading
+from ..reader.plan import STEP_CONFIDENCE
 
 __all__ = [
     "LedgerEntry",
@@ -84,11 +85,15 @@ def _theirs(text: str, contact_name: str) -> bool:
 
 def owner_of(clause: Clause, contact_name: str) -> tuple[Owner, str] | None:
     """(owner, role) for a clause that belongs in the ledger, or None."""
-    if clause.role in ("topic", "promise") and _theirs(clause.text, contact_name):
+    role = clause.role
+    step_role, likely = clause.as_step()
+    if role not in STEP_ROLES and likely >= STEP_CONFIDENCE:  # a step as the plan takes one
+        role = step_role
+    if role in ("topic", "promise") and _theirs(clause.text, contact_name):
         return "them", "promise"
-    if clause.role in ("promise", "request"):
-        return "me", clause.role
-    if clause.role == "plan":
+    if role in ("promise", "request"):
+        return "me", role
+    if role == "plan":
         return "both", "plan"
     return None
 

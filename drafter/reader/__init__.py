@@ -22,7 +22,11 @@ from ..text.dates import find_when
 from .features import feature_matrix
 from .model import ReaderModel, load_model
 
-__all__ = ["classify_spans", "read_notes"]
+__all__ = ["STEP_FLOOR", "classify_spans", "read_notes"]
+
+# The least chance of being a next step at which a clause's time phrase is read: below the
+# lowest step confidence the plan ever tries.
+STEP_FLOOR = 0.3
 
 
 def classify_spans(
@@ -48,9 +52,12 @@ def read_notes(
     spans = split_clauses(notes)
     decided, probs = classify_spans(spans, text, model=model)
     private = model.private_mass(probs)
+    step, step_role = model.step_mass(probs)
     clauses = []
-    for span, (role, confidence), mass in zip(spans, decided, private, strict=True):
-        found = find_when(span.text, today) if role in STEP_ROLES else None
+    for span, (role, confidence), mass, likely, likely_role in zip(
+        spans, decided, private, step, step_role, strict=True
+    ):
+        found = find_when(span.text, today) if role in STEP_ROLES or likely >= STEP_FLOOR else None
         clauses.append(
             Clause(
                 text=span.text,
@@ -62,6 +69,8 @@ def read_notes(
                 when=found[0] if found else "",
                 due=found[1] if found else None,
                 block=span.block,
+                step=round(float(likely), 4),
+                step_role=likely_role,
             )
         )
     return Reading(clauses=clauses)

@@ -22,7 +22,7 @@ from ..models import PRIVATE_ROLES, ROLES, Contact, DraftRequest, Reading
 from ..retrieval.embeddings import load_encoder
 from ..text.clauses import Span
 from ..text.names import greeting_name
-from . import classify_spans, read_notes
+from . import STEP_FLOOR, classify_spans, read_notes
 from .corpus import Note, load_notes, our_clauses, project_labels
 from .model import load_model
 from .plan import choose_step, make_plan
@@ -212,13 +212,13 @@ def calibrate_step(
     """The confidence and the private ceiling a step clause needs, chosen on the dev split: the
     pair with the most next-step kinds right, over the labelled notes and any dev scenarios
     given as (reading, expected kind, strings that must not be shown), among the pairs that
-    show no private clause as the step (ties go to the stricter pair)."""
+    show no private clause as the step (within one of the most, the stricter pair)."""
     model = load_model()
     notes = load_notes(folder, splits=(split,))
     readings = [read_notes(n.notes, n.contact, TODAY, model=model) for n in notes]
-    best: dict[str, float] = {}
+    tried: list[tuple[int, float, float]] = []
     for private_max in (0.1, 0.15, 0.2, 0.25):
-        for confidence in (0.6, 0.55, 0.5, 0.45, 0.4, 0.35, 0.3):
+        for confidence in (0.6, 0.55, 0.5, 0.45, 0.4, 0.35, STEP_FLOOR):
             right = leaked = 0
             for note, reading in zip(notes, readings, strict=True):
                 kind, clause = choose_step(reading, None, confidence, private_max)
@@ -228,11 +228,20 @@ def calibrate_step(
                 kind, clause = choose_step(reading, None, confidence, private_max)
                 right += kind == expected
                 leaked += clause is not None and any(f.lower() in clause.text.lower() for f in forbidden)
-            if leaked == 0 and right > best.get("right", -1):
-                best = {
-                    "confidence": confidence,
-                    "private_max": private_max,
-                    "right": right,
-                    "of": len(notes) + len(scenarios or []),
-                }
-    return best
+            if leaked == 0:
+                tried.append((right, private_max, confidence))
+    if not tried:
+        return {}
+    # One more kind right is within the noise of a dev split: the strictest pair within one of
+    # the best is chosen (the lowest private ceiling, then the highest confidence).
+    most = max(r for r, _, _ in tried)
+    right, private_max, confidence = min(
+        (t for t in tried if t[0] >= most - 1), key=lambda t: (t[1], -t[2])
+    )
+    return {
+        "confidence": confidence,
+        "private_max": private_max,
+        "right": right,
+        "best": most,
+        "of": len(notes) + len(scenarios or []),
+    }

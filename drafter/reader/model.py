@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ConfigError
-from ..models import PRIVATE_ROLES, ROLES
+from ..models import PRIVATE_ROLES, ROLES, STEP_ROLES
 
 __all__ = ["SHOWN_PRIVATE_MAX", "ReaderModel", "load_model", "model_path"]
 
@@ -55,6 +55,14 @@ class ReaderModel:
     def private_mass(self, probs: np.ndarray) -> np.ndarray:
         cols = [i for i, c in enumerate(self.classes) if c in PRIVATE_ROLES]
         return probs[:, cols].sum(axis=1) if len(probs) else np.zeros(0)
+
+    def step_mass(self, probs: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        """How likely each clause is a next step of any kind, and its likeliest step role."""
+        cols = [i for i, c in enumerate(self.classes) if c in STEP_ROLES]
+        if not len(probs):
+            return np.zeros(0), []
+        best = [self.classes[cols[int(i)]] for i in np.argmax(probs[:, cols], axis=1)]
+        return probs[:, cols].sum(axis=1), best
 
     def decide(self, probs: np.ndarray) -> list[tuple[str, float]]:
         """The role of each clause and its confidence; a likely secret is held back as one."""

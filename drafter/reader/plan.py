@@ -47,11 +47,12 @@ _SETTINGS = {
 
 
 # The clause of the next step is judged apart from the details: keep-in-touch in place of the
-# notes' own promise or plan is the commonest way a draft goes wrong, so a step clause may be
-# shown on less confidence, as long as it is this far from private. Chosen on the dev split of
-# the labelled notes (`drafter eval reader --calibrate`): the best next-step kind with no
-# private clause shown.
-STEP_CONFIDENCE = 0.55
+# notes' own promise or plan is the commonest way a draft goes wrong, so a clause may carry the
+# step when the reader finds it this likely to be a step of any kind (a promise, a request, a
+# plan or an ask, together), even if it is unsure which kind or calls it a topic, as long as it is
+# this far from private. Chosen on the dev split of the labelled notes and the dev scenarios
+# (`drafter eval reader --calibrate`): the best next-step kind with no private clause shown.
+STEP_CONFIDENCE = 0.35
 STEP_PRIVATE_MAX = 0.2
 
 
@@ -64,7 +65,13 @@ def _safe(clause: ReadClause) -> bool:
 
 
 def _step_safe(clause: ReadClause, confidence: float, private_max: float) -> bool:
-    return clause.confidence >= confidence and clause.private < private_max and _showable_length(clause)
+    role, likely = clause.as_step()
+    return (
+        role in KIND_OF_ROLE
+        and likely >= confidence
+        and clause.private < private_max
+        and _showable_length(clause)
+    )
 
 
 def _specificity(text: str, known: str = "") -> float:
@@ -84,16 +91,14 @@ def choose_step(
     private_max: float = STEP_PRIVATE_MAX,
 ) -> tuple[str, ReadClause | None]:
     """The next-step kind and the clause that carries it (None for keep-in-touch)."""
-    candidates = [
-        c for c in reading.clauses if c.role in KIND_OF_ROLE and _step_safe(c, confidence, private_max)
-    ]
+    candidates = [c for c in reading.clauses if _step_safe(c, confidence, private_max)]
     if hint:
-        matching = [c for c in candidates if KIND_OF_ROLE[c.role] == hint]
-        return hint, (max(matching, key=lambda c: c.confidence) if matching else None)
+        matching = [c for c in candidates if KIND_OF_ROLE[c.as_step()[0]] == hint]
+        return hint, (max(matching, key=lambda c: c.as_step()[1]) if matching else None)
     for role in ROLE_PRIORITY:
-        of_role = [c for c in candidates if c.role == role]
+        of_role = [c for c in candidates if c.as_step()[0] == role]
         if of_role:
-            return KIND_OF_ROLE[role], max(of_role, key=lambda c: c.confidence)
+            return KIND_OF_ROLE[role], max(of_role, key=lambda c: c.as_step()[1])
     return "keep_in_touch", None
 
 
