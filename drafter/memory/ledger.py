@@ -85,7 +85,7 @@ def _theirs(text: str, contact_name: str) -> bool:
 
 def owner_of(clause: Clause, contact_name: str) -> tuple[Owner, str] | None:
     """(owner, role) for a clause that belongs in the ledger, or None."""
-    role = clause.role
+    role: str = clause.role
     step_role, likely = clause.as_step()
     if role not in STEP_ROLES and likely >= STEP_CONFIDENCE:  # a step as the plan takes one
         role = step_role
