@@ -255,7 +255,11 @@ def test_a_clause_likelier_a_step_than_its_role_says_carries_the_step() -> None:
         step_role="promise",
     )
     vague = _clause(
-        "maybe something together one day", "topic", 130, confidence=0.6, step=STEP_CONFIDENCE - 0.05,
+        "maybe something together one day",
+        "topic",
+        130,
+        confidence=0.6,
+        step=STEP_CONFIDENCE - 0.05,
         step_role="plan",
     )
     plan = _hand_plan([topic, unsure, vague])

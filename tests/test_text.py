@@ -226,6 +226,35 @@ def test_formal_titles_and_compound_given_names(full: str, notes: str, greet: st
 
 
 @pytest.mark.parametrize(
+    ("full", "notes", "greet"),
+    [
+        # the notes' own form of address: a title with the family name, the whole family name
+        ("María García López", "Dr. García López gave the keynote on imputation.", "Dr. García López"),
+        ("Dra. María García López", "", "Dr. García López"),
+        ("Jan van der Berg", "Prof. van der Berg chaired the panel", "Prof. van der Berg"),
+        ("Keiko Tanabe", "Prof. Dr. Keiko Tanabe leads the soil lab", "Prof. Tanabe"),
+        ("Tanabe Keiko", "Ms. Tanabe from the Sendai office showed me the sensors", "Ms. Tanabe"),
+        ("Mariam Haddad", "she prefers Dr. Haddad Shami, not Mariam", "Dr. Haddad"),
+        ("Deborah Ocampo", "Reverend Ocampo runs the soup kitchen", "Rev. Ocampo"),
+        # a courtesy title with the full name is how the notes name her, not how she is addressed
+        ("Beatriz Salgado", "I have long talk with Ms. Beatriz Salgado about films", "Beatriz"),
+        # a title with the given name only is still the notes' choice ("Dr. Rahel")
+        ("Rahel Tesfaye", "Dr. Rahel explained the leak detection pilot", "Dr. Rahel"),
+        # they said, or signed with, the name to use
+        ("Dr. Kofi Mensah", "Dr. Mensah, Kofi, he said just Kofi is fine", "Kofi"),
+        ("Dr. Adaeze Okafor", "Right after the call. She said 'please, Adaeze', so.", "Adaeze"),
+        ("Dr. Selin Kaya", "> Lovely to meet you in Vienna.\n> Best, Selin\nMe: send the slides", "Selin"),
+        ("Dr. Selin Kaya", "Thanks, Mehmet said the talk went well", "Dr. Kaya"),
+        # a title word after the name is not a nickname
+        ("Priscilla Ansah", "Contact: Priscilla Ansah, Partner, Ansah & Boateng Legal", "Priscilla"),
+        ("Teodora Ilic", "Teodora, Teo, runs the bakery", "Teo"),
+    ],
+)
+def test_how_the_notes_address_them(full: str, notes: str, greet: str) -> None:
+    assert greeting_name(full, notes) == greet
+
+
+@pytest.mark.parametrize(
     ("text", "names", "spoken_to"),
     [
         ("Ben is restoring a 1967 Airstream.", ["Ben"], "You are restoring a 1967 Airstream."),

@@ -235,9 +235,7 @@ def calibrate_step(
     # One more kind right is within the noise of a dev split: the strictest pair within one of
     # the best is chosen (the lowest private ceiling, then the highest confidence).
     most = max(r for r, _, _ in tried)
-    right, private_max, confidence = min(
-        (t for t in tried if t[0] >= most - 1), key=lambda t: (t[1], -t[2])
-    )
+    right, private_max, confidence = min((t for t in tried if t[0] >= most - 1), key=lambda t: (t[1], -t[2]))
     return {
         "confidence": confidence,
         "private_max": private_max,

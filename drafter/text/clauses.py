@@ -52,7 +52,7 @@ _CUT_RE = re.compile(
 # emoji or a chat aside ("lol", "haha"), and before someone reporting what was said or agreed
 # ("... two kids at the school we said we'd split the book fair"), or turning to an honest aside
 # ("... if he's still buying direct and honestly if the co-op goes with us").
-_EMOJI = "\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D"
+_EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d"
 _RUN_ON_RE = re.compile(
     rf"(?<=[{_EMOJI}])\s+(?=[^\s{_EMOJI}])"
     r"|(?:(?<=\blol)|(?<=\blmao)|(?<=\bhaha))\s+(?=\w)"

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 from nameparser import HumanName
+from wordfreq import zipf_frequency
 
-__all__ = ["greeting_name", "is_name_cue", "name_forms"]
+__all__ = ["TITLE_PATTERN", "greeting_name", "is_name_cue", "name_forms"]
 
 # A cue in the notes for the name the contact uses (the cue in any case, the name capitalised):
 # group 1 is the cue, group 2 the name, with a title or a second word if one follows ("prefers
@@ -64,6 +65,22 @@ _FORMAL = {
     "bishop",
 }
 _DOTTED = {"dr", "prof", "mr", "mrs", "ms", "mx", "rev", "sen", "rep"}
+# Titles written out, and the Spanish and Portuguese feminine forms, as they are greeted in English.
+_SAME_AS = {"professor": "Prof.", "doctor": "Dr.", "reverend": "Rev.", "dra": "Dr.", "profa": "Prof."}
+# Courtesy titles: the notes' "Mr. Sato" is a form of address, their "Ms. Beatriz Salgado" is not.
+_COURTESY = {"mr", "mrs", "ms", "mx", "miss"}
+# Any of those titles as the notes write one before a name ("Dr.", "Prof", "Dra.", "Rabbi").
+TITLE_PATTERN = (
+    "(?:" + "|".join(sorted((t.capitalize() for t in _FORMAL | set(_SAME_AS)), key=len, reverse=True)) + ")"
+)
+# They told you, or signed with, the name to use: "he said just Kwame is fine", "'please, Ngozi'",
+# "Best, Selin" at the end of their own message. Only a word of their own name counts.
+_PERMIT_RE = re.compile(
+    r"(?i:\bsaid,? (?:just|only)|\bplease,?|\bjust call (?:her|him|them|me)|"
+    r"(?:^|[\n>|.!]\s*)"
+    r"(?:best|regards|cheers|thanks|thank you|warmly|best wishes|kind regards|warm regards),?)"
+    rf"\s*[\"'“‘]?({_NAME})(?![\w'’-])"
+)
 
 
 def _tidy(name: str) -> str:
@@ -76,10 +93,10 @@ def _tidy(name: str) -> str:
 def _title(parsed: HumanName) -> str:
     first = parsed.title.split()[0] if parsed.title else ""
     key = first.lower().rstrip(".")
+    if key in _SAME_AS:
+        return _SAME_AS[key]
     if key not in _FORMAL:
         return ""
-    if key in ("professor", "doctor"):
-        return {"professor": "Prof.", "doctor": "Dr."}[key]
     return first.rstrip(".") + "." if key in _DOTTED else first.rstrip(".")
 
 
@@ -98,7 +115,7 @@ def _cued_name(full_name: str, notes: str) -> str:
             return f"{title} {_tidy(words[1])}"
         if words[0].endswith("."):  # "goes by Billie. Asked me...": the sentence ended
             words = words[:1]
-        own = {w.lower() for w in HumanName(full_name).first.split() + HumanName(full_name).last.split()}
+        own = _own_words(full_name)
         if len(words) == 2 and words[1].lower() in own and words[0].lower() not in own:
             return " ".join(_tidy(w) for w in words)  # "call me Mama Juma": a form of address
         name = words[0].rstrip(".")
@@ -110,7 +127,46 @@ def _cued_name(full_name: str, notes: str) -> str:
         ):
             continue  # "prefers Sato-san" counts; "prefers Zoom" does not
         return _tidy(name)
+    own = _own_words(full_name)
+    for permit in _PERMIT_RE.finditer(notes):
+        if _tidy(permit.group(1)).lower() in own:
+            return _tidy(permit.group(1))
     return _nickname(full_name, notes)
+
+
+def _own_words(full_name: str) -> set[str]:
+    parsed = HumanName(full_name)
+    parts = (parsed.first, parsed.middle, parsed.last, parsed.nickname)
+    return {w.lower() for part in parts for w in part.split()}
+
+
+def _noted_title(full_name: str, notes: str) -> str:
+    """The title the notes put before the contact's name, with the family name: their own form of
+    address ("Mr. Sato from Kansai" -> "Mr. Sato", "Dr. Yasmin Abdelrahman leads the team" ->
+    "Dr. Abdelrahman", "Prof. Dr. Jürgen Albers" -> "Prof. Albers", "Dr. García López" ->
+    "Dr. García López"). The given name is left out when a family name follows it; a courtesy
+    title counts only with the family name alone."""
+    parsed = HumanName(full_name)
+    full = f"{parsed.first} {parsed.middle} {parsed.last}"
+    words = sorted({w for w in full.split() if len(w) > 1}, key=len)
+    if not words:
+        return ""
+    given = [parsed.first]
+    if parsed.middle and _in_notes(f"{parsed.first} {parsed.middle.split()[0]}", notes):
+        given.append(parsed.middle.split()[0])  # a compound given name: "María José"
+    name_word = "|".join(re.escape(w) for w in reversed(words))
+    pattern = rf"(?<![\w.])({TITLE_PATTERN})\.?(?:\s+{TITLE_PATTERN}\.?)*((?:\s+(?:{name_word})(?![\w'’-]))+)"
+    for found in re.finditer(pattern, notes):
+        run = found.group(2).split()
+        with_given = len(run) > 1 and run[0] == given[0]
+        if with_given and found.group(1).lower() in _COURTESY:
+            continue
+        while len(run) > 1 and run[0] in given:
+            run = run[1:]
+        title = _title(HumanName(f"{found.group(1)} X"))
+        if title:
+            return f"{title} {' '.join(run)}"
+    return ""
 
 
 def _nickname(full_name: str, notes: str) -> str:
@@ -127,13 +183,16 @@ def _nickname(full_name: str, notes: str) -> str:
         return _tidy(quoted.group(1))
     short = re.search(around + rf"(?:,\s*|\s*\()({_NAME})[,)]", notes)
     if short and short.group(1)[0].lower() == first[0].lower() and short.group(1) not in (first, last):
-        return _tidy(short.group(1))
+        nick = short.group(1)
+        # a short form of the given name ("Teo"), or at least not a common word ("Partner, Ansah & Co")
+        if nick[:2].lower() == first[:2].lower() or zipf_frequency(nick.lower(), "en") < 4:
+            return _tidy(nick)
     return ""
 
 
 def greeting_name(full_name: str, notes: str = "") -> str:
     """How to greet the contact: a name the notes say they use, else title + family name, else given name."""
-    cued = _cued_name(full_name, notes)
+    cued = _cued_name(full_name, notes) or _noted_title(full_name, notes)
     if cued:
         return cued
     name = full_name.strip()

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .names import TITLE_PATTERN
+
 __all__ = ["to_second_person"]
 
 # Verb forms that agree with "you" differently.
@@ -64,7 +66,6 @@ _OBJECT_VERBS = {
     "ask", "tell", "send", "show", "thank", "invite", "introduce", "remind", "help", "give", "offer",
 }  # fmt: skip
 _VOCATIVE_BEFORE = (",", "Hi", "Hello", "Hey", "Dear", "Thanks", "thanks")
-_TITLES = r"(?:Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Professor|Rev|Judge|Commander|Captain|Rabbi|Imam|Pastor|Father)"
 _WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
 
 
@@ -167,5 +168,5 @@ def to_second_person(text: str, names: Iterable[str], *, pronouns: bool) -> str:
     (no one else is named), "he"/"she"/"him"/"her"/"his" too."""
     for name in sorted({n.strip() for n in names if len(n.strip(". ")) > 1}, key=len, reverse=True):
         # A title before the name goes with it: "Ms. Okafor's" -> "your".
-        text = _shift(text, rf"(?<![\w.-])(?:{_TITLES}\.?\s+)?{re.escape(name)}(?![\w-])", "your")
+        text = _shift(text, rf"(?<![\w.-])(?:{TITLE_PATTERN}\.?\s+)?{re.escape(name)}(?![\w-])", "your")
     return _pronouns(text) if pronouns else text
