@@ -284,6 +284,19 @@ def test_the_reading_gives_each_clause_its_chance_of_being_a_step() -> None:
     assert all(c.step < promise.step for c in reading.clauses[:-1])
 
 
+def test_a_step_that_says_nothing_by_itself_takes_the_clause_it_answers() -> None:
+    asked = _clause("They asked if I could send the name of my framer", "request", 0)
+    said = _clause("and I said I would.", "promise", 50)
+    plan = _hand_plan([_clause("she fuses glass with copper mesh inside", "topic", 80), asked, said])
+    assert plan.next_step_type == "offer"
+    assert plan.step_clause == f"{asked.text} {said.text}"
+    assert asked.text not in plan.details and asked.text not in plan.unshown
+    # never joined to a private clause: the bare step stays bare
+    secret = _clause("her gallery is about to close, keep it quiet", "confidence", 0, private=0.9)
+    alone = _hand_plan([secret, _clause("happy to!", "promise", 50)])
+    assert alone.step_clause == "happy to!"
+
+
 def test_details_are_the_channels_number_in_the_order_of_the_notes() -> None:
     topics = [
         _clause("she paints botanical murals in Oaxaca", "topic", 0),

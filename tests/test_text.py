@@ -315,6 +315,9 @@ def test_he_and_she_become_you_where_no_one_else_is_meant(text: str, spoken_to: 
         ("She goes by Liz and runs diary studies at Northwind.", "Elizabeth Moreno", False),
         ("Prefers Zoom.", "Samuel Okafor", False),
         ("Talked about diary studies.", "Elizabeth Moreno", False),
+        ("Vietnamese name, family name first.", "Pham Thu Ha", True),
+        ("She uses one name.", "Suharti", True),
+        ("Family name first, and she restores Hmong story cloths for the museum.", "Vang Mai", False),
     ],
 )
 def test_a_clause_that_only_says_their_name_is_a_name_cue(clause: str, name: str, cue: bool) -> None:

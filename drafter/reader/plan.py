@@ -20,11 +20,12 @@ import numpy as np
 from wordfreq import zipf_frequency
 
 from ..channels import CHANNEL, KIND, KIND_OF_ROLE, ROLE_PRIORITY
+from ..models import PRIVATE_ROLES, DraftRequest, NextStep, Plan, Reading
 from ..models import Clause as ReadClause
-from ..models import DraftRequest, NextStep, Plan, Reading
 from ..retrieval.embeddings import load_encoder
 from ..text.dates import default_when
 from ..text.names import greeting_name, is_name_cue
+from ..text.overlap import content_words
 from .model import load_model
 
 __all__ = [
@@ -98,8 +99,40 @@ def choose_step(
     for role in ROLE_PRIORITY:
         of_role = [c for c in candidates if c.as_step()[0] == role]
         if of_role:
-            return KIND_OF_ROLE[role], max(of_role, key=lambda c: c.as_step()[1])
+            chosen = max(of_role, key=lambda c: c.as_step()[1])
+            return KIND_OF_ROLE[role], _with_antecedent(reading, chosen, private_max)
     return "keep_in_touch", None
+
+
+def _with_antecedent(reading: Reading, clause: ReadClause, private_max: float) -> ReadClause:
+    """A step that says nothing by itself ("and I said I would.", "happy to!") answers the clause
+    before it ("They asked if I could send the name of my framer"): the step is the two together,
+    when that one may be shown."""
+    index = next((i for i, c in enumerate(reading.clauses) if c is clause), 0)
+    if index == 0 or len(content_words(clause.text)) >= 2:
+        return clause
+    before = reading.clauses[index - 1]
+    text = f"{before.text.rstrip()} {clause.text.lstrip()}"
+    if (
+        before.role in PRIVATE_ROLES
+        or before.private >= private_max
+        or len(text.split()) > MAX_SHOWN_WORDS
+        or not content_words(before.text)
+    ):
+        return clause
+    return clause.model_copy(
+        update={
+            "text": text,
+            "start": before.start,
+            "private": max(before.private, clause.private),
+            "when": clause.when or before.when,
+            "due": clause.due or before.due,
+        }
+    )
+
+
+def _within(clause: ReadClause, step: ReadClause | None) -> bool:
+    return step is not None and step.start <= clause.start and clause.end <= step.end
 
 
 def _says_something(text: str) -> bool:
@@ -120,7 +153,7 @@ def choose_details(
         c
         for c in reading.clauses
         if c.role == "topic"
-        and c is not exclude
+        and not _within(c, exclude)
         and not c.block
         and _safe(c)
         and not (name and is_name_cue(c.text, name))
@@ -201,7 +234,7 @@ def make_plan(request: DraftRequest, reading: Reading, today: dt.date | None = N
         reading, CHANNEL[request.channel].max_details, exclude=step, known=known, name=request.contact.name
     )
     when, date = (step.when, step.due) if step and step.when and step.due else default_when(kind, today)
-    shown = {id(c) for c in details} | ({id(step)} if step else set())
+    shown = {id(c) for c in details} | {id(c) for c in reading.clauses if _within(c, step)}
     options = [NextStep(type=kind, text=_option_text(kind, step), why=KIND[kind].why)]  # type: ignore[arg-type]
     for role in ROLE_PRIORITY:
         other = KIND_OF_ROLE[role]

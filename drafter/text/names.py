@@ -29,6 +29,7 @@ _CUE_RE = re.compile(
 # A nickname in quotes right after their name: "Theodoros Papadakis, 'Teddy'", "Robert 'Bobby' Chen".
 _QUOTED = rf"[\"'“‘]({_NAME})[\"'”’]"
 _NEGATED_RE = re.compile(r"(?i)\b(nobody|no one|never|not|don't|doesn't|didn't)\s*$")
+_ONE_NAME_RE = re.compile(r"(?i)\b(?:uses|has|goes by) (?:only |just )?(?:one|a single) name\b")
 _FAMILY_FIRST_RE = re.compile(r"(?i)\b(family|sur)[ -]?name (comes )?first\b")
 # Titles a person typed into the contact's name to be greeted by: title + family name.
 _FORMAL = {
@@ -235,6 +236,9 @@ def name_forms(full_name: str, notes: str = "") -> set[str]:
 def is_name_cue(text: str, full_name: str) -> bool:
     """Whether a clause only says what the contact is called ("She goes by Liz.", "Prefers
     Dr. Okafor."): it serves the greeting, and is nothing the two of you talked about."""
+    order = _FAMILY_FIRST_RE.search(text) or _ONE_NAME_RE.search(text)
+    if order:  # how their name works ("Korean name, family name first.", "She uses one name.")
+        return len(re.findall(r"[A-Za-z]+", text[: order.start()] + " " + text[order.end() :])) <= 3
     cue = _CUE_RE.search(text)
     if not cue or not _cued_name(full_name, text):
         return False
