@@ -66,6 +66,11 @@ def instruction_echo(text: str) -> str:
     return ""
 
 
+def _mostly_in(clause: str, told: set[str]) -> bool:
+    mine = set(content_words(clause))
+    return bool(mine) and len(mine & told) >= 0.6 * len(mine)
+
+
 class Guard:
     def __init__(self, request: DraftRequest, plan: Plan) -> None:
         contact = request.contact
@@ -82,17 +87,23 @@ class Guard:
             [*plan.shown, contact.where_met, contact.company, contact.name, request.sender, *request.avoid]
         )
         self.said_before = [a for a in request.avoid if a.strip()]
+        previous = ""
         if plan.follow_up is not None:
-            known += (
-                f" {plan.follow_up.previous_topic} {plan.follow_up.promise} {plan.follow_up.ask_after}"
-                f" {plan.follow_up.note}"
-                f" {plan.follow_up.previous_subject}"
+            previous = (
+                f"{plan.follow_up.previous_topic} {plan.follow_up.promise} {plan.follow_up.ask_after}"
+                f" {plan.follow_up.note} {plan.follow_up.previous_subject} {plan.follow_up.previous_step}"
             )
+            known += " " + previous
         name_stems = {stem(n) for n in self.names}
         self.allowed = distinctive(known) | name_stems | {stem(w) for w in words(known)}
         # Clause by clause: joined, a clause's first word would pass for a name.
         self.unshown = set().union(*(distinctive(u) for u in plan.unshown)) - self.allowed
         self.private = [*plan.held_back, *plan.suspicious]
+        if plan.follow_up is not None:
+            # What an earlier message already told them is no longer private (a topic the reader
+            # held back by mistake): a held-back clause whose words it mostly said is not guarded.
+            told = set(content_words(" ".join([*self.said_before, previous])))
+            self.private = [*(p for p in plan.held_back if not _mostly_in(p, told)), *plan.suspicious]
 
     @cached_property
     def _private_vectors(self) -> np.ndarray:

@@ -103,6 +103,18 @@ def test_a_second_touch_may_use_the_words_of_what_it_follows_up() -> None:
     assert guard.unshown_words("Here is the Zapotec guide.") == ["Zapotec"]
 
 
+def test_what_the_first_message_told_them_is_not_guarded_as_private_in_the_second() -> None:
+    # the reader held her glaze research back by mistake; the first message talked about it
+    research = "she is testing ash glazes from her own orchard wood"
+    follow = FollowUpContext(kind="nudge", previous_topic="your ash glazes from orchard wood")
+    guard = _guard(held_back=[research, AGENDA], follow_up=follow)
+    said = "I keep thinking about your ash glazes from your orchard wood."
+    assert guard.close_to_private([said]) == []
+    assert _guard(held_back=[research, AGENDA]).close_to_private([said]) == [said]
+    # the agenda the first message never told stays guarded
+    assert guard.close_to_private(["Would you consider hiring me for your studio?"]) != []
+
+
 # --- closeness to private clauses -----------------------------------------------------------
 
 
