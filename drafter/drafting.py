@@ -28,7 +28,7 @@ from .errors import TruncatedReply
 from .guard import Guard
 from .models import Draft, DraftParts, DraftRequest, FollowUpContext, Passage, Plan
 from .render import render
-from .repair import clean_sentence, repair
+from .repair import clean_sentence, door_open, repair
 from .text.overlap import sentences
 
 logger = logging.getLogger(__name__)
@@ -255,6 +255,21 @@ def write_draft(
             break
         feedback = warnings
     assert best is not None
+    draft, failures = best
+    if plan.next_step_type == "keep_in_touch" and draft.parts and not _passed(draft, "next_step"):
+        # Keeping the door open is one plain sentence: when the writer did not say it, it is said.
+        parts = door_open(draft.parts, plan, guard)
+        subject, body = render(parts, request.channel)
+        plain = draft.model_copy(
+            update={"subject": subject, "body": body, "next_step": parts.step, "parts": parts}
+        )
+        results = checks.run_checks(plain, plan, request, guard)
+        if sum(1 for r in results if not r.passed) < failures:
+            draft = plain.model_copy(update={"checks": results, "warnings": checks.warnings_from(results)})
     if stats is not None:
-        stats.attempts.append(best[0].attempts)
-    return best[0]
+        stats.attempts.append(draft.attempts)
+    return draft
+
+
+def _passed(draft: Draft, check: str) -> bool:
+    return all(r.passed for r in draft.checks if r.name == check)

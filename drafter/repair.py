@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .channels import CHANNEL, SUBJECT_MAX
+from .channels import CHANNEL, KEEP_IN_TOUCH, SUBJECT_MAX
 from .guard import Guard, instruction_echo
 from .models import DraftParts, DraftRequest, Plan
 from .render import render
@@ -169,3 +169,12 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
             best = max(kept, key=lambda k: len(rare & {stem(w.lower()) for w in words(k)}))
             fixed = fixed.model_copy(update={"recall": [best]})
     return fixed
+
+
+def door_open(parts: DraftParts, plan: Plan, guard: Guard) -> DraftParts:
+    """The plain keep-in-touch step with the plan's "when", in place of a keep-in-touch step the
+    writer got wrong (a promise nobody made, the last message's step again); a recall sentence
+    that says the same is dropped."""
+    step = with_when(KEEP_IN_TOUCH, plan.follow_up_when)
+    recall = [s for s in parts.recall if s not in guard.restating(step, parts.recall)]
+    return parts.model_copy(update={"step": step, "recall": recall})

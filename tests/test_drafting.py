@@ -324,6 +324,29 @@ def test_the_hint_sets_the_next_step_kind_and_the_query() -> None:
     assert "(none: keep the door open)" in _task(model)
 
 
+def test_a_keep_in_touch_step_the_writer_gets_wrong_twice_is_said_plainly() -> None:
+    # the writer turns keep-in-touch into a promise nobody made, on both attempts
+    invented = dict(GOOD, next_step="As promised, I'll send you my choir rehearsal schedule soon.")
+    model = FakeChatModel([invented, invented])
+    draft = _drafter(model).draft(_request(next_step_hint="keep_in_touch"))
+    assert len(model.calls) == 2
+    assert (
+        draft.next_step
+        == "I'd love to stay in touch. Would you mind if I reach out to you again in the next few weeks?"
+    )
+    assert draft.body.endswith(f"{draft.next_step}\n\nBest,\nSam Rivera")
+    assert "choir" not in draft.body
+    assert all(c.passed for c in draft.checks if c.name in ("next_step", "when")), draft.warnings
+
+
+def test_an_offer_the_writer_gets_wrong_is_not_replaced_by_keep_in_touch() -> None:
+    vague = dict(GOOD, next_step="I'd love to stay in touch; may I reach out by Friday?")
+    draft = _drafter(FakeChatModel([vague, vague])).draft(_request())
+    assert draft.next_step_type == "offer"
+    assert "stay in touch" in draft.next_step
+    assert any(not c.passed for c in draft.checks if c.name == "next_step")
+
+
 def test_sender_comes_from_settings_when_not_given() -> None:
     model = FakeChatModel([GOOD])
     draft = _drafter(model, sender_name="Sam Rivera-Lopez").draft(_request(sender=""))
