@@ -48,7 +48,7 @@ class KindSpec:
 
 
 CHANNEL: dict[str, ChannelSpec] = {
-    "email": ChannelSpec("email", "Email", None, (35, 180), True, "at most 2 sentences", 2, 3, 220, "Best,"),
+    "email": ChannelSpec("email", "Email", None, (35, 180), True, "2 sentences", 2, 3, 220, "Best,"),
     "linkedin": ChannelSpec("linkedin", "LinkedIn note", 300, None, False, "1 sentence", 1, 2, 140, ""),
     "text": ChannelSpec("text", "Text message", 320, None, False, "1 sentence", 1, 2, 140, ""),
 }
