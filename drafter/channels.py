@@ -45,6 +45,7 @@ class KindSpec:
     when: str  # the default rough time
     days: int  # ... and how far ahead it is
     instruction: str  # what the next-step sentence does, for the writer
+    unsourced: str  # ... when the notes hold no clause of this kind (the sender chose the kind)
 
 
 CHANNEL: dict[str, ChannelSpec] = {
@@ -62,6 +63,7 @@ KIND: dict[str, KindSpec] = {
         "in the next few days",
         3,
         "say you will do the thing from the notes for them (a simple, relevant offer)",
+        "offer one small, relevant thing tied to a detail above",
     ),
     "ask": KindSpec(
         "ask",
@@ -70,6 +72,7 @@ KIND: dict[str, KindSpec] = {
         "next week",
         7,
         "ask them for the small thing from the notes, politely, as a question",
+        "ask them one small question about a detail above",
     ),
     "joint_venture": KindSpec(
         "joint_venture",
@@ -78,6 +81,7 @@ KIND: dict[str, KindSpec] = {
         "in the next couple of weeks",
         14,
         "propose to continue what you agreed or began together",
+        "suggest continuing the conversation about a detail above",
     ),
     "keep_in_touch": KindSpec(
         "keep_in_touch",
@@ -85,6 +89,7 @@ KIND: dict[str, KindSpec] = {
         "No natural ask or offer yet: keep the door open.",
         "in the next few weeks",
         21,
+        "keep the door open: ask if you may reach out, with the rough time",
         "keep the door open: ask if you may reach out, with the rough time",
     ),
 }
@@ -105,5 +110,6 @@ FOLLOW_UP_INSTRUCTION: dict[str, str] = {
 KEEP_IN_TOUCH = "I'd love to stay in touch. Would you mind if I reach out to you again?"
 STEP_INSTRUCTIONS: tuple[str, ...] = (
     *(k.instruction for k in KIND.values()),
+    *(k.unsourced for k in KIND.values()),
     *FOLLOW_UP_INSTRUCTION.values(),
 )

@@ -123,10 +123,12 @@ def _step_lines(plan: Plan) -> tuple[str, str]:
             f"Your message of {sent} was about: {_fence(follow.previous_topic or follow.previous_subject)}"
             + _note(follow),
         )
-    source = (
-        f"From your notes: {_fence(plan.step_clause)}" if plan.step_clause else "(none: keep the door open)"
-    )
-    return KIND[plan.next_step_type].instruction, source
+    kind = KIND[plan.next_step_type]
+    if plan.step_clause:
+        return kind.instruction, f"From your notes: {_fence(plan.step_clause)}"
+    if plan.next_step_type == "keep_in_touch":
+        return kind.instruction, "(none: keep the door open)"
+    return kind.unsourced, "(nothing of this kind in your notes)"  # the sender chose the kind
 
 
 def build_messages(

@@ -347,6 +347,15 @@ def test_an_offer_the_writer_gets_wrong_is_not_replaced_by_keep_in_touch() -> No
     assert any(not c.passed for c in draft.checks if c.name == "next_step")
 
 
+def test_a_chosen_kind_the_notes_hold_nothing_for_is_tied_to_a_detail() -> None:
+    model = FakeChatModel([dict(GOOD, next_step="Which clay body do you use for your kilns, next week?")])
+    _drafter(model).draft(_request(next_step_hint="ask"))
+    task = _task(model)
+    assert "Next step (ask): ask them one small question about a detail above" in task
+    assert "(nothing of this kind in your notes)" in task
+    assert "the thing from the notes" not in task and "keep the door open" not in task
+
+
 def test_sender_comes_from_settings_when_not_given() -> None:
     model = FakeChatModel([GOOD])
     draft = _drafter(model, sender_name="Sam Rivera-Lopez").draft(_request(sender=""))
