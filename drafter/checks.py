@@ -114,7 +114,11 @@ def check_next_step(
             return _result(
                 "next_step", False, f"the next step should be the one from your notes: {plan.step_clause}"
             )
-    elif plan.follow_up is None and float(step_vector @ _keep_in_touch_vector()) < STEP_SIMILARITY:
+    elif (
+        plan.follow_up is None
+        and plan.next_step_type == "keep_in_touch"
+        and float(step_vector @ _keep_in_touch_vector()) < STEP_SIMILARITY
+    ):
         return _result("next_step", False, "keep the door open: ask if you may reach out again")
     if guard.repeating_before([parts.step]):
         return _result("next_step", False, "it repeats the step of your last message: say something new")

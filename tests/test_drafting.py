@@ -348,8 +348,9 @@ def test_an_offer_the_writer_gets_wrong_is_not_replaced_by_keep_in_touch() -> No
 
 
 def test_a_chosen_kind_the_notes_hold_nothing_for_is_tied_to_a_detail() -> None:
-    model = FakeChatModel([dict(GOOD, next_step="Which clay body do you use for your kilns, next week?")] * 2)
-    _drafter(model).draft(_request(next_step_hint="ask"))
+    model = FakeChatModel([dict(GOOD, next_step="Which clay body do you use for your kilns, next week?")])
+    draft = _drafter(model).draft(_request(next_step_hint="ask"))
+    assert draft.warnings == [] and len(model.calls) == 1  # a question of its own is the step asked for
     task = _task(model)
     assert "Next step (ask): ask them one small question about a detail above" in task
     assert "(nothing of this kind in your notes)" in task
