@@ -82,6 +82,7 @@ class Guard:
             *words(plan.greeting_name),
         }
         self.names = self.contact_names | set(words(request.sender))
+        self.setting = set(words(f"{contact.where_met} {contact.company}"))  # places and firms, not people
         # What the writer is shown: the plan's clauses, the contact, and what earlier messages said.
         known = " ".join(
             [*plan.shown, contact.where_met, contact.company, contact.name, request.sender, *request.avoid]
@@ -112,8 +113,14 @@ class Guard:
     def someone_else_in(self, texts: list[str]) -> bool:
         """Whether the texts name a person other than the contact and the sender, so that "he"
         or "she" may mean someone else."""
-        shown = " ".join(texts)
-        return any(w[:1].isupper() and w not in self.names and not is_common(w) for w in words(shown)[1:])
+        return any(
+            w[:1].isupper()
+            and not w.isupper()  # an acronym ("PID", "NHS") is no one
+            and w not in self.names
+            and w not in self.setting
+            and not is_common(w)
+            for w in words(" ".join(texts))
+        )
 
     def copied(self, text: str) -> list[str]:
         return copied_runs(text, self.notes, COPY_RUN, ignore=self.names)

@@ -115,6 +115,21 @@ def test_what_the_first_message_told_them_is_not_guarded_as_private_in_the_secon
     assert guard.close_to_private(["Would you consider hiring me for your studio?"]) != []
 
 
+@pytest.mark.parametrize(
+    ("texts", "someone"),
+    [
+        (["Want to ask him which PID kit he used."], False),  # an acronym is no one
+        (["He rebuilt his espresso machine at the Ceramics Biennale."], False),  # where you met
+        (["She said Jonas is still buying direct."], True),
+        (["Loved the talk.", "Tobias told us about it."], True),
+        (["Tobias told us about it."], True),  # a name first is still a name
+        (["Marta showed me her kiln."], False),  # the contact herself
+    ],
+)
+def test_someone_else_is_a_name_other_than_theirs_and_the_setting(texts: list[str], someone: bool) -> None:
+    assert _guard().someone_else_in(texts) is someone
+
+
 # --- closeness to private clauses -----------------------------------------------------------
 
 
