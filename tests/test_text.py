@@ -248,6 +248,14 @@ def test_formal_titles_and_compound_given_names(full: str, notes: str, greet: st
         # a title word after the name is not a nickname
         ("Priscilla Ansah", "Contact: Priscilla Ansah, Partner, Ansah & Boateng Legal", "Priscilla"),
         ("Teodora Ilic", "Teodora, Teo, runs the bakery", "Teo"),
+        # the one word of their name the notes call them by alone (family name first)
+        ("Choi Seo-yeon", "Seo-yeon ran the risograph table, she prints zines about cats", "Seo-yeon"),
+        ("Zhang Wei", "zhang wei at the tea fair. wei showed me how to rinse oolong", "Wei"),
+        # ... but not a family name beside another, in an address, a firm or a correction
+        ("Ingrid Solberg", "Ingrid Solberg\ningrid.solberg@example.no\nSolberg & Dahl Architects", "Ingrid"),
+        ("Owen Pritchard", "met mr prichard, no, Pritchard, Owen Pritchard, at the kiln fair", "Owen"),
+        ("Rafael Moreno", "rafa moreno, met him at the tri club", "Rafael"),
+        ("Anil Kapoor", "Contact: Anil Kapoor, Kapoor Textiles Ltd. Mr. Kapoor likes cricket", "Mr. Kapoor"),
     ],
 )
 def test_how_the_notes_address_them(full: str, notes: str, greet: str) -> None:

@@ -191,6 +191,46 @@ def _nickname(full_name: str, notes: str) -> str:
     return ""
 
 
+def _called_by(parsed: HumanName, notes: str) -> str:
+    """The one word of their name the notes call them by alone, when it is not the first word
+    of the name: "team with Min-jun, he draws" for Kim Min-jun, "xiaomei taught the class" for
+    Lin Xiaomei (family-name-first names put the given name last). Not counted: the word beside
+    another of their names ("Gareth Hutchings", "rafa moreno"), after a title ("Mr. Kim"), in
+    an address ("bjorn.halvorsen@"), in a longer proper name ("Thorvaldsen & Krogh", "Deshpande
+    Castings") or a correction ("wait, Trevino")."""
+    every = f"{parsed.first} {parsed.middle} {parsed.last}".split()
+    words = [w for w in every if len(w) > 1]
+    if len(words) < 2:
+        return ""
+    own = {w.lower() for w in every}
+    first = parsed.first.lower()
+    alone: list[str] = []
+    for word in words:
+        pattern = rf"(?<![\w'’.@/_-]){re.escape(word)}(?![\w’.@/_-]|'(?!s\b))"
+        for m in re.finditer(pattern, notes, re.IGNORECASE):
+            before = re.findall(r"[\w'’.-]+|[&|,;:]", notes[max(0, m.start() - 40) : m.start()])
+            after = re.findall(r"[\w'’-]+|[&|,;:]", notes[m.end() : m.end() + 40])
+            spoken = [w for w in before if w not in {",", ";", ":", "|"}]
+            prev = spoken[-1].lower().strip(".") if spoken else ""
+            near = [w.lower() for w in before[-2:] + after[:2] if w not in {",", ";", ":"}]
+            nxt = after[0] if after else ""
+            if any(w in own or (len(w) >= 3 and first.startswith(w)) for w in near):
+                continue  # beside another of their names
+            if re.fullmatch(TITLE_PATTERN, prev.capitalize()) or prev in _CORRECTING:
+                continue
+            if nxt == "&" or (nxt[:1].isupper() and nxt.lower() not in _AFTER_NAME):
+                continue
+            alone.append(word)
+            break
+    if len(alone) != 1 or alone[0].lower() == first:
+        return ""
+    return _tidy(alone[0])
+
+
+_CORRECTING = {"wait", "no", "sorry", "or", "not", "spelled", "spell"}
+_AFTER_NAME = {"i", "and", "but", "said", "says", "told", "asked", "showed", "was", "is"}
+
+
 def greeting_name(full_name: str, notes: str = "") -> str:
     """How to greet the contact: a name the notes say they use, else title + family name, else given name."""
     cued = _cued_name(full_name, notes) or _noted_title(full_name, notes)
@@ -220,6 +260,9 @@ def greeting_name(full_name: str, notes: str = "") -> str:
         return _tidy(full_name)
     if family_first and parsed.last:
         return _tidy(parsed.last)
+    called = _called_by(parsed, notes)
+    if called:
+        return called
     if compound:
         return _tidy(given_two)
     return _tidy(parsed.first or tokens[0])
