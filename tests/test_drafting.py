@@ -263,7 +263,7 @@ def test_a_delivery_plans_and_asks_for_the_promise_now() -> None:
     assert [o.text for o in plan.options] == ["Deliver: my glaze recipe and firing schedule"]
     draft = drafter.draft(request)
     task = _task(model)
-    assert 'Next step (offer): hand over what you promised, now: "Here is ..."' in task
+    assert 'Next step (offer): what you promised is ready now: "Here is ..."' in task
     assert "You promised: my glaze recipe and firing schedule" in task
     assert "- your talk on wood-fired kilns" in task
     assert "Mateo" not in task and "hire me" not in task
