@@ -68,7 +68,7 @@ def instruction_echo(text: str) -> str:
 
 def _mostly_in(clause: str, told: set[str]) -> bool:
     mine = set(content_words(clause))
-    return bool(mine) and len(mine & told) >= 0.6 * len(mine)
+    return bool(mine) and len(mine & told) > len(mine) / 2
 
 
 class Guard:
@@ -102,7 +102,7 @@ class Guard:
         self.private = [*plan.held_back, *plan.suspicious]
         if plan.follow_up is not None:
             # What an earlier message already told them is no longer private (a topic the reader
-            # held back by mistake): a held-back clause whose words it mostly said is not guarded.
+            # held back by mistake): a held-back clause more than half of whose words it said is not guarded.
             told = set(content_words(" ".join([*self.said_before, previous])))
             self.private = [*(p for p in plan.held_back if not _mostly_in(p, told)), *plan.suspicious]
 
