@@ -100,7 +100,7 @@ ROLE_PRIORITY: tuple[str, ...] = ("promise", "request", "plan", "ask")
 
 # What the next-step sentence of a second touch does, for the writer.
 FOLLOW_UP_INSTRUCTION: dict[str, str] = {
-    "deliver": "what you promised is ready now: \"Here is ...\" or \"I've attached ...\" (not \"I will\")",
+    "deliver": 'what you promised is ready now: "Here is ..." or "I\'ve attached ..." (not "I will")',
     "ask_after": "ask lightly after what they mentioned; make it easy to say it is not ready yet",
     "nudge": "a light nudge: no guilt, no pressure; keep the door open",
 }

@@ -21,7 +21,14 @@ from drafter.models import Clause, Contact, DraftRequest, Reading
 from drafter.reader import classify_spans, read_notes
 from drafter.reader.corpus import load_notes, our_clauses, project_labels, split_of
 from drafter.reader.model import SHOWN_PRIVATE_MAX, load_model
-from drafter.reader.plan import MAX_SHOWN_WORDS, STEP_CONFIDENCE, STEP_PRIVATE_MAX, make_plan
+from drafter.reader.plan import (
+    MAX_SHOWN_WORDS,
+    STEP_CONFIDENCE,
+    STEP_LIKELY,
+    STEP_PRIVATE_MAX,
+    choose_step,
+    make_plan,
+)
 from drafter.text.clauses import Span, plain_text
 
 TODAY = dt.date(2026, 11, 2)  # a Monday
@@ -219,7 +226,7 @@ def _hand_plan(clauses: list[Clause], **changes: Any) -> Any:
 
 def test_an_unsure_or_nearly_private_clause_is_not_shown() -> None:
     model = load_model()
-    unsure = _clause("I said I'd lend her my pottery wheel", "promise", 50, confidence=STEP_CONFIDENCE - 0.01)
+    unsure = _clause("I said I'd lend her my pottery wheel", "promise", 50, confidence=STEP_LIKELY - 0.01)
     risky = _clause("she'll share the guild's contact list", "request", 90, private=STEP_PRIVATE_MAX)
     topic = _clause("her raku workshop in Kyoto sounded magical", "topic", 0)
     unsure_topic = _clause("we swapped notes on glazes", "topic", 120, confidence=model.show_threshold - 0.01)
@@ -251,7 +258,7 @@ def test_a_clause_likelier_a_step_than_its_role_says_carries_the_step() -> None:
         "topic",
         60,
         confidence=0.4,
-        step=STEP_CONFIDENCE + 0.05,
+        step=STEP_LIKELY + 0.05,
         step_role="promise",
     )
     vague = _clause(
@@ -259,7 +266,7 @@ def test_a_clause_likelier_a_step_than_its_role_says_carries_the_step() -> None:
         "topic",
         130,
         confidence=0.6,
-        step=STEP_CONFIDENCE - 0.05,
+        step=STEP_LIKELY - 0.05,
         step_role="plan",
     )
     plan = _hand_plan([topic, unsure, vague])
@@ -282,6 +289,32 @@ def test_the_reading_gives_each_clause_its_chance_of_being_a_step() -> None:
     assert promise.as_step() == ("promise", max(promise.step, promise.confidence))
     assert promise.when == "next week"
     assert all(c.step < promise.step for c in reading.clauses[:-1])
+
+
+def test_a_clause_labelled_a_step_with_confidence_comes_before_one_only_likely_a_step() -> None:
+    # a confident plan wins over a promise the reader only finds likely, whatever the priority
+    likely_promise = _clause(
+        "so I will write her after the 15th about the next chapter",
+        "topic",
+        0,
+        confidence=0.5,
+        step=STEP_LIKELY + 0.3,
+        step_role="promise",
+    )
+    plan = _clause("we agreed to translate the cookbook together", "plan", 70, confidence=STEP_CONFIDENCE)
+    reading = Reading(clauses=[likely_promise, plan])
+    assert choose_step(reading) == ("joint_venture", plan)
+    # with no confident one, the likely one carries the step
+    assert choose_step(Reading(clauses=[likely_promise])) == ("offer", likely_promise)
+
+
+def test_another_persons_promise_is_not_this_messages_step() -> None:
+    theirs = _clause("Kwame said he'd send everyone his code-of-conduct template", "promise", 0)
+    ask = _clause("I'd like to ask him for the link to his triage bot", "ask", 70)
+    plan = _hand_plan([theirs, ask], name="Yusuf Adeyemi")
+    assert (plan.next_step_type, plan.step_clause) == ("ask", ask.text)
+    own = _clause("Yusuf said he'd send me his code-of-conduct template", "request", 0)
+    assert _hand_plan([own, ask], name="Yusuf Adeyemi").next_step_type == "offer"
 
 
 def test_a_step_that_says_nothing_by_itself_takes_the_clause_it_answers() -> None:

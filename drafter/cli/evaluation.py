@@ -60,17 +60,17 @@ def eval_drafts(scenarios: Path, backend: str | None, split: str, limit: int | N
     click.echo(report.model_dump_json(indent=2) if as_json else format_report(report))
 
 
-def _dev_scenario_steps() -> list[tuple[Any, str, list[str]]]:
+def _dev_scenario_steps() -> list[tuple[Any, str, list[str], str]]:
     """The dev scenarios' readings, expected next-step kinds and forbidden strings (first touches
     with no hint: the step is the reader's choice there)."""
     from ..evaluation import load_scenarios
     from ..reader import read_notes
 
-    out: list[tuple[Any, str, list[str]]] = []
+    out: list[tuple[Any, str, list[str], str]] = []
     for s in load_scenarios(DEFAULT_SCENARIOS, "dev"):
         if s.request.follow_up is None and s.request.next_step_hint is None and s.expect.type:
             reading = read_notes(s.request.notes, s.request.contact.name)
-            out.append((reading, s.expect.type, list(s.expect.must_not_contain)))
+            out.append((reading, s.expect.type, list(s.expect.must_not_contain), s.request.contact.name))
     return out
 
 

@@ -29,7 +29,7 @@ from nameparser import HumanName
 from pydantic import BaseModel
 
 from ..models import STEP_ROLES, Clause, Reading
-from ..reader.plan import STEP_CONFIDENCE
+from ..reader.plan import STEP_LIKELY
 
 __all__ = [
     "LedgerEntry",
@@ -87,7 +87,7 @@ def owner_of(clause: Clause, contact_name: str) -> tuple[Owner, str] | None:
     """(owner, role) for a clause that belongs in the ledger, or None."""
     role: str = clause.role
     step_role, likely = clause.as_step()
-    if role not in STEP_ROLES and likely >= STEP_CONFIDENCE:  # a step as the plan takes one
+    if role not in STEP_ROLES and likely >= STEP_LIKELY:  # a step as the plan takes one
         role = step_role
     if role in ("topic", "promise") and _theirs(clause.text, contact_name):
         return "them", "promise"

@@ -204,40 +204,52 @@ def calibrate_guard(
     return best
 
 
+def _step_at(reading: Reading, bar: tuple[float, float, float], name: str) -> tuple[str, Any]:
+    confidence, likely, private_max = bar
+    return choose_step(
+        reading, None, confidence=confidence, likely=likely, private_max=private_max, name=name
+    )
+
+
 def calibrate_step(
     split: str = "dev",
     folder: Path | None = None,
-    scenarios: list[tuple[Reading, str, list[str]]] | None = None,
+    scenarios: list[tuple[Reading, str, list[str], str]] | None = None,
 ) -> dict[str, float]:
-    """The confidence and the private ceiling a step clause needs, chosen on the dev split: the
-    pair with the most next-step kinds right, over the labelled notes and any dev scenarios
-    given as (reading, expected kind, strings that must not be shown), among the pairs that
-    show no private clause as the step (within one of the most, the stricter pair)."""
+    """The label confidence, the step likelihood and the private ceiling a step clause needs,
+    chosen on the dev split: the most next-step kinds right over the labelled notes and any dev
+    scenarios given as (reading, expected kind, strings that must not be shown, contact), among the
+    settings that show no private clause as the step (within one of the most, the strictest)."""
     model = load_model()
     notes = load_notes(folder, splits=(split,))
     readings = [read_notes(n.notes, n.contact, TODAY, model=model) for n in notes]
-    tried: list[tuple[int, float, float]] = []
+    tried: list[tuple[int, float, float, float]] = []
     for private_max in (0.1, 0.15, 0.2, 0.25):
-        for confidence in (0.6, 0.55, 0.5, 0.45, 0.4, 0.35, STEP_FLOOR):
-            right = leaked = 0
-            for note, reading in zip(notes, readings, strict=True):
-                kind, clause = choose_step(reading, None, confidence, private_max)
-                right += kind == note.next_step
-                leaked += clause is not None and _private_overlap(note, clause.start, clause.end)
-            for reading, expected, forbidden in scenarios or []:
-                kind, clause = choose_step(reading, None, confidence, private_max)
-                right += kind == expected
-                leaked += clause is not None and any(f.lower() in clause.text.lower() for f in forbidden)
-            if leaked == 0:
-                tried.append((right, private_max, confidence))
+        for confidence in (0.6, 0.55, 0.5):
+            for likely in (0.6, 0.55, 0.5, 0.45, 0.4, 0.35, STEP_FLOOR):
+                right = leaked = 0
+                bar = (confidence, likely, private_max)
+                for note, reading in zip(notes, readings, strict=True):
+                    kind, clause = _step_at(reading, bar, note.contact)
+                    right += kind == note.next_step
+                    leaked += clause is not None and _private_overlap(note, clause.start, clause.end)
+                for reading, expected, forbidden, name in scenarios or []:
+                    kind, clause = _step_at(reading, bar, name)
+                    right += kind == expected
+                    leaked += clause is not None and any(f.lower() in clause.text.lower() for f in forbidden)
+                if leaked == 0:
+                    tried.append((right, private_max, confidence, likely))
     if not tried:
         return {}
-    # One more kind right is within the noise of a dev split: the strictest pair within one of
-    # the best is chosen (the lowest private ceiling, then the highest confidence).
-    most = max(r for r, _, _ in tried)
-    right, private_max, confidence = min((t for t in tried if t[0] >= most - 1), key=lambda t: (t[1], -t[2]))
+    # One more kind right is within the noise of a dev split: the strictest setting within one of
+    # the best is chosen (the lowest private ceiling, then the highest bars).
+    most = max(t[0] for t in tried)
+    right, private_max, confidence, likely = min(
+        (t for t in tried if t[0] >= most - 1), key=lambda t: (t[1], -t[2], -t[3])
+    )
     return {
         "confidence": confidence,
+        "likely": likely,
         "private_max": private_max,
         "right": right,
         "best": most,

@@ -31,6 +31,7 @@ from .model import load_model
 __all__ = [
     "KIND_OF_ROLE",
     "STEP_CONFIDENCE",
+    "STEP_LIKELY",
     "STEP_PRIVATE_MAX",
     "choose_details",
     "choose_step",
@@ -48,13 +49,15 @@ _SETTINGS = {
 
 
 # The clause of the next step is judged apart from the details: keep-in-touch in place of the
-# notes' own promise or plan is the commonest way a draft goes wrong, so a clause may carry the
-# step when the reader finds it this likely to be a step of any kind (a promise, a request, a
-# plan or an ask, together), even if it is unsure which kind or calls it a topic, as long as it is
-# this far from private. Chosen on the dev split of the labelled notes and the dev scenarios
-# (`drafter eval reader --calibrate`): the best next-step kind with no private clause shown.
-STEP_CONFIDENCE = 0.35
-STEP_PRIVATE_MAX = 0.2
+# notes' own promise or plan is the commonest way a draft goes wrong. A clause the reader labels a
+# step with this confidence carries it; when none does, a clause it finds this likely to be a step
+# of any kind (a promise, a request, a plan or an ask, together) carries it, even if it is unsure
+# which kind or calls it a topic. Either way it must be this far from private. Chosen on the dev
+# split of the labelled notes and the dev scenarios (`drafter eval reader --calibrate`): the most
+# next-step kinds right with no private clause shown.
+STEP_CONFIDENCE = 0.6
+STEP_LIKELY = 0.35
+STEP_PRIVATE_MAX = 0.25
 
 
 def _showable_length(clause: ReadClause) -> bool:
@@ -65,14 +68,8 @@ def _safe(clause: ReadClause) -> bool:
     return load_model().may_show(clause.confidence, clause.private) and _showable_length(clause)
 
 
-def _step_safe(clause: ReadClause, confidence: float, private_max: float) -> bool:
-    role, likely = clause.as_step()
-    return (
-        role in KIND_OF_ROLE
-        and likely >= confidence
-        and clause.private < private_max
-        and _showable_length(clause)
-    )
+def _step_safe(clause: ReadClause, private_max: float) -> bool:
+    return clause.private < private_max and _showable_length(clause)
 
 
 def _specificity(text: str, known: str = "") -> float:
@@ -85,22 +82,43 @@ def _specificity(text: str, known: str = "") -> float:
     return rare + 0.5 * named
 
 
+def _someone_elses(text: str, name: str) -> bool:
+    """Whether a clause is about another person named at its start ("Kwame said he'd send
+    everyone his template" in a note to Yusuf): their promise or plan is not this message's step."""
+    first = re.match(
+        r"[^A-Za-z]*([A-Z][\w'’-]+)\s+([a-z][\w'’]*)\b(?!:)", text
+    )  # "Kwame said", not "Lisbon trip:"
+    if not first or not name:
+        return False
+    word = first.group(1).split("'")[0].split("’")[0]
+    own = {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", name)}
+    return word.lower() not in own and not word.isupper() and zipf_frequency(word.lower(), "en") < 4.0
+
+
 def choose_step(
     reading: Reading,
     hint: str | None = None,
+    *,
     confidence: float = STEP_CONFIDENCE,
+    likely: float = STEP_LIKELY,
     private_max: float = STEP_PRIVATE_MAX,
+    name: str = "",
 ) -> tuple[str, ReadClause | None]:
-    """The next-step kind and the clause that carries it (None for keep-in-touch)."""
-    candidates = [c for c in reading.clauses if _step_safe(c, confidence, private_max)]
+    """The next-step kind and the clause that carries it (None for keep-in-touch): first among
+    the clauses the reader labels a step with confidence, then among those it finds likely to be
+    one; within each, by the order of ROLE_PRIORITY."""
+    safe = [c for c in reading.clauses if _step_safe(c, private_max) and not _someone_elses(c.text, name)]
+    sure = [(c, c.role, c.confidence) for c in safe if c.role in KIND_OF_ROLE and c.confidence >= confidence]
+    unsure = [(c, *c.as_step()) for c in safe if c.as_step()[0] in KIND_OF_ROLE and c.as_step()[1] >= likely]
     if hint:
-        matching = [c for c in candidates if KIND_OF_ROLE[c.as_step()[0]] == hint]
-        return hint, (max(matching, key=lambda c: c.as_step()[1]) if matching else None)
-    for role in ROLE_PRIORITY:
-        of_role = [c for c in candidates if c.as_step()[0] == role]
-        if of_role:
-            chosen = max(of_role, key=lambda c: c.as_step()[1])
-            return KIND_OF_ROLE[role], _with_antecedent(reading, chosen, private_max)
+        matching = [(c, score) for c, role, score in sure + unsure if KIND_OF_ROLE[role] == hint]
+        return hint, (max(matching, key=lambda m: m[1])[0] if matching else None)
+    for tier in (sure, unsure):
+        for role in ROLE_PRIORITY:
+            of_role = [(c, score) for c, r, score in tier if r == role]
+            if of_role:
+                chosen = max(of_role, key=lambda m: m[1])[0]
+                return KIND_OF_ROLE[role], _with_antecedent(reading, chosen, private_max)
     return "keep_in_touch", None
 
 
@@ -226,8 +244,8 @@ def _second_touch(request: DraftRequest, plan: Plan, today: dt.date) -> Plan:
 
 def make_plan(request: DraftRequest, reading: Reading, today: dt.date | None = None) -> Plan:
     today = today or dt.date.today()
-    kind, step = choose_step(reading, request.next_step_hint)
     greeting = greeting_name(request.contact.name, request.notes)
+    kind, step = choose_step(reading, request.next_step_hint, name=f"{request.contact.name} {greeting}")
     # Where you met and what they are called are the setting, not something you talked about.
     known = f"{request.contact.where_met} {request.contact.name} {greeting} {request.contact.company}"
     details = choose_details(
