@@ -15,6 +15,19 @@ CHANNELS: tuple[str, ...] = get_args(Channel)
 ROLES: tuple[str, ...] = get_args(Role)
 PRIVATE_ROLES: frozenset[str] = frozenset({"agenda", "confidence", "to_model"})
 STEP_ROLES: tuple[str, ...] = ("promise", "request", "plan", "ask")  # in order of priority
+
+# The next step's bars, used by the plan (reader/plan.py) and the ledger. The clause of the next
+# step is judged apart from the details: keep-in-touch in place of the notes' own promise or plan
+# is the commonest way a draft goes wrong. A clause the reader labels a step with this confidence
+# carries it; when none does, a clause it finds this likely to be a step of any kind (a promise, a
+# request, a plan or an ask, together) carries it, even if it is unsure which kind or calls it a
+# topic. Either way it must be this far from private. Chosen on the dev split of the labelled
+# notes and the dev scenarios (`drafter eval reader --calibrate`): the most next-step kinds right
+# with no private clause shown.
+STEP_CONFIDENCE = 0.6
+STEP_LIKELY = 0.35
+STEP_PRIVATE_MAX = 0.25
+
 ROLE_LABELS: dict[str, str] = {
     "topic": "shared topic or fact about the contact",
     "promise": "the sender's promise",

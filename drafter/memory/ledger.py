@@ -28,8 +28,7 @@ from dateparser.search import search_dates
 from nameparser import HumanName
 from pydantic import BaseModel
 
-from ..models import STEP_ROLES, Clause, Reading
-from ..reader.plan import STEP_LIKELY
+from ..models import STEP_LIKELY, STEP_ROLES, Clause, Reading
 
 __all__ = [
     "LedgerEntry",

@@ -20,7 +20,16 @@ import numpy as np
 from wordfreq import zipf_frequency
 
 from ..channels import CHANNEL, KIND, KIND_OF_ROLE, ROLE_PRIORITY
-from ..models import PRIVATE_ROLES, DraftRequest, NextStep, Plan, Reading
+from ..models import (
+    PRIVATE_ROLES,
+    STEP_CONFIDENCE,
+    STEP_LIKELY,
+    STEP_PRIVATE_MAX,
+    DraftRequest,
+    NextStep,
+    Plan,
+    Reading,
+)
 from ..models import Clause as ReadClause
 from ..retrieval.embeddings import load_encoder
 from ..text.dates import default_when
@@ -46,18 +55,6 @@ _SETTINGS = {
     "informational_interview": "an informational interview or coffee chat to learn about their career path",
     "chance": "a chance meeting with a stranger on a train, plane, queue, gym or cafe",
 }
-
-
-# The clause of the next step is judged apart from the details: keep-in-touch in place of the
-# notes' own promise or plan is the commonest way a draft goes wrong. A clause the reader labels a
-# step with this confidence carries it; when none does, a clause it finds this likely to be a step
-# of any kind (a promise, a request, a plan or an ask, together) carries it, even if it is unsure
-# which kind or calls it a topic. Either way it must be this far from private. Chosen on the dev
-# split of the labelled notes and the dev scenarios (`drafter eval reader --calibrate`): the most
-# next-step kinds right with no private clause shown.
-STEP_CONFIDENCE = 0.6
-STEP_LIKELY = 0.35
-STEP_PRIVATE_MAX = 0.25
 
 
 def _showable_length(clause: ReadClause) -> bool:
