@@ -99,12 +99,10 @@ class Guard:
         self.allowed = distinctive(known) | name_stems | {stem(w) for w in words(known)}
         # Clause by clause: joined, a clause's first word would pass for a name.
         self.unshown = set().union(*(distinctive(u) for u in plan.unshown)) - self.allowed
-        self.private = [*plan.held_back, *plan.suspicious]
-        if plan.follow_up is not None:
-            # What an earlier message already told them is no longer private (a topic the reader
-            # held back by mistake): a held-back clause more than half of whose words it said is not guarded.
-            told = set(content_words(" ".join([*self.said_before, previous])))
-            self.private = [*(p for p in plan.held_back if not _mostly_in(p, told)), *plan.suspicious]
+        # What an earlier message already told them is no longer private (a topic the reader held
+        # back by mistake): a held-back clause more than half of whose words it said is not guarded.
+        told = set(content_words(" ".join([*self.said_before, previous]))) if plan.follow_up else set()
+        self.private = [*(p for p in plan.held_back if not _mostly_in(p, told)), *plan.suspicious]
 
     @cached_property
     def _private_vectors(self) -> np.ndarray:

@@ -106,7 +106,12 @@ def choose_step(
     one; within each, by the order of ROLE_PRIORITY."""
     safe = [c for c in reading.clauses if _step_safe(c, private_max) and not _someone_elses(c.text, name)]
     sure = [(c, c.role, c.confidence) for c in safe if c.role in KIND_OF_ROLE and c.confidence >= confidence]
-    unsure = [(c, *c.as_step()) for c in safe if c.as_step()[0] in KIND_OF_ROLE and c.as_step()[1] >= likely]
+    unsure = [
+        (c, role, score)
+        for c in safe
+        for role, score in [c.as_step()]
+        if role in KIND_OF_ROLE and score >= likely
+    ]
     if hint:
         matching = [(c, score) for c, role, score in sure + unsure if KIND_OF_ROLE[role] == hint]
         return hint, (max(matching, key=lambda m: m[1])[0] if matching else None)

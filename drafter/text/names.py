@@ -107,6 +107,7 @@ def _in_notes(phrase: str, notes: str) -> bool:
 
 def _cued_name(full_name: str, notes: str) -> str:
     """The name the notes say the contact goes by, or "" when they say none."""
+    own = _own_words(full_name)
     for cue in _CUE_RE.finditer(notes):
         if _NEGATED_RE.search(notes[max(0, cue.start() - 12) : cue.start()]):
             continue  # "nobody calls her Teodora"
@@ -116,7 +117,6 @@ def _cued_name(full_name: str, notes: str) -> str:
             return f"{title} {_tidy(words[1])}"
         if words[0].endswith("."):  # "goes by Billie. Asked me...": the sentence ended
             words = words[:1]
-        own = _own_words(full_name)
         if len(words) == 2 and words[1].lower() in own and words[0].lower() not in own:
             return " ".join(_tidy(w) for w in words)  # "call me Mama Juma": a form of address
         name = words[0].rstrip(".")
@@ -128,7 +128,6 @@ def _cued_name(full_name: str, notes: str) -> str:
         ):
             continue  # "prefers Sato-san" counts; "prefers Zoom" does not
         return _tidy(name)
-    own = _own_words(full_name)
     for permit in _PERMIT_RE.finditer(notes):
         if _tidy(permit.group(1)).lower() in own:
             return _tidy(permit.group(1))
@@ -141,6 +140,11 @@ def _own_words(full_name: str) -> set[str]:
     return {w.lower() for part in parts for w in part.split()}
 
 
+def _name_words(parsed: HumanName) -> list[str]:
+    """The words of the name without its title, initials left out ("Jan van der Berg")."""
+    return [w for w in f"{parsed.first} {parsed.middle} {parsed.last}".split() if len(w) > 1]
+
+
 def _noted_title(full_name: str, notes: str) -> str:
     """The title the notes put before the contact's name, with the family name: their own form of
     address ("Mr. Sato from Kansai" -> "Mr. Sato", "Dr. Yasmin Abdelrahman leads the team" ->
@@ -148,8 +152,7 @@ def _noted_title(full_name: str, notes: str) -> str:
     "Dr. García López"). The given name is left out when a family name follows it; a courtesy
     title counts only with the family name alone."""
     parsed = HumanName(full_name)
-    full = f"{parsed.first} {parsed.middle} {parsed.last}"
-    words = sorted({w for w in full.split() if len(w) > 1}, key=len)
+    words = sorted(set(_name_words(parsed)), key=len)
     if not words:
         return ""
     given = [parsed.first]
@@ -198,11 +201,10 @@ def _called_by(parsed: HumanName, notes: str) -> str:
     another of their names ("Gareth Hutchings", "rafa moreno"), after a title ("Mr. Kim"), in
     an address ("bjorn.halvorsen@"), in a longer proper name ("Thorvaldsen & Krogh", "Deshpande
     Castings") or a correction ("wait, Trevino")."""
-    every = f"{parsed.first} {parsed.middle} {parsed.last}".split()
-    words = [w for w in every if len(w) > 1]
+    words = _name_words(parsed)
     if len(words) < 2:
         return ""
-    own = {w.lower() for w in every}
+    own = {w.lower() for w in f"{parsed.first} {parsed.middle} {parsed.last}".split()}
     first = parsed.first.lower()
     alone: list[str] = []
     for word in words:
