@@ -20,7 +20,7 @@ from .guard import Guard, instruction_echo
 from .models import CheckResult, Draft, DraftParts, DraftRequest, Plan
 from .retrieval.embeddings import load_encoder
 from .text.dates import HORIZON_DAYS
-from .text.overlap import content_words, distinctive, is_common, stem, words
+from .text.overlap import distinctive, is_common, meaning_words, stem, words
 
 __all__ = ["CHECKS", "LABELS", "mentions", "run_checks", "warnings_from"]
 
@@ -51,13 +51,16 @@ def _stems(text: str) -> set[str]:
     return {stem(w) for w in words(text)}
 
 
-def mentions(detail: str, text: str) -> bool:
-    """Whether a text mentions a detail: one of its rare words, or most of its content words."""
+def mentions(detail: str, text: str, skip: set[str] | None = None) -> bool:
+    """Whether a text mentions a detail: one of its rare words, or most of its meaning words.
+    Stems in `skip` (where you met, their name) say nothing specific and are not counted, unless
+    the detail has nothing else."""
+    skip = skip or set()
     have = _stems(text)
     rare = distinctive(detail)
-    if rare & have:
+    if (rare - skip or rare) & have:  # a detail only about the setting is named by the setting
         return True
-    meaning = [w for w in content_words(detail) if not is_common(w) or len(w) > 5]
+    meaning = meaning_words(detail, skip) or meaning_words(detail)
     return bool(meaning) and sum(1 for w in meaning if w in have) >= max(1, (len(meaning) + 1) // 2)
 
 
@@ -87,7 +90,7 @@ def check_detail(
     if plan.follow_up and plan.follow_up.previous_topic:
         topics.append(plan.follow_up.previous_topic)
     recall = " ".join(parts.recall)
-    if any(mentions(t, recall) for t in topics):
+    if any(mentions(t, recall, guard.known_stems) for t in topics):
         return _result("detail", True)
     if not topics:  # the reader was sure of no shared detail: a vague recall is not specific
         return _result(

@@ -83,6 +83,8 @@ class Guard:
         }
         self.names = self.contact_names | set(words(request.sender))
         self.setting = set(words(f"{contact.where_met} {contact.company}"))  # places and firms, not people
+        # Where you met and who they are: words that name no detail of the conversation.
+        self.known_stems = {stem(w.lower()) for w in self.setting | self.names}
         # What the writer is shown: the plan's clauses, the contact, and what earlier messages said.
         known = " ".join(
             [*plan.shown, contact.where_met, contact.company, contact.name, request.sender, *request.avoid]

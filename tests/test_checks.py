@@ -360,6 +360,20 @@ def test_mentions(detail: str, text: str, expected: bool) -> None:
     assert mentions(detail, text) is expected
 
 
+def test_where_you_met_is_not_the_detail_but_names_a_detail_about_it() -> None:
+    request = _request(contact=Contact(name="Isabel Ruiz", where_met="energy conference"))
+    plan = _plan(
+        greeting_name="Isabel", details=["Her talk on community solar co-ops at the energy conference."]
+    )
+    specific = _with(recall=["Thank you for your talk on community solar co-ops."])
+    assert _run(specific, plan=plan, request=request)["detail"].passed
+    setting = _with(recall=["It was good to meet you at the energy conference, a great event."])
+    assert not _run(setting, plan=plan, request=request)["detail"].passed
+    # A detail with nothing but the setting in it is named by the setting.
+    only = _plan(greeting_name="Isabel", details=["The energy conference."])
+    assert _run(setting, plan=only, request=request)["detail"].passed
+
+
 def test_repair_drops_a_recall_that_repeats_the_instructions_and_speaks_to_them() -> None:
     plan, request = _plan(), _request()
     echo = "I'd love to continue what we agreed or began together."

@@ -5,6 +5,7 @@
 - `copied_runs`: runs of N or more consecutive words that a draft copies from a source.
 - `distinctive`: the rare content words and named things of a text, by word frequency
   (wordfreq), so that "kiln" or "Fenwick" counts and "great" or "Monday" does not.
+- `meaning_words`: the content words that carry a detail's meaning, for judging a recall.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ __all__ = [
     "copied_runs",
     "distinctive",
     "is_common",
+    "meaning_words",
     "sentences",
     "stem",
     "words",
@@ -107,3 +109,10 @@ def copied_runs(text: str, source: str, n: int = 8, ignore: set[str] | None = No
         else:
             i += 1
     return runs
+
+
+def meaning_words(text: str, skip: set[str] | None = None) -> list[str]:
+    """Stems of the content words that carry a text's meaning: the uncommon ones and the long
+    ones ("neoprene", "community"), not "nice" or "met"; stems in `skip` are left out."""
+    skip = skip or set()
+    return [w for w in content_words(text) if (not is_common(w) or len(w) > 5) and w not in skip]
