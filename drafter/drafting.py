@@ -5,8 +5,9 @@ the guidance passages. It replies with typed parts (`WriterReply`, whose JSON sc
 generated from the model class). Code keeps the draft as `DraftParts` through repair and the
 checks, and renders it to text once. A draft that fails a check is written again with the
 failures as feedback, up to `Settings.attempts` times; the best attempt by the rubric is kept,
-and what still fails stays in its warnings. A reply cut at the token limit is asked again with
-twice the room, so no draft fails for length.
+and what still fails stays in its warnings, except a step sentence copied from the notes or
+said in the third person, which is written again on its own. A reply cut at the token limit is
+asked again with twice the room, so no draft fails for length.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pydantic import BaseModel, ConfigDict
 from . import checks, llm, prompts
 from .channels import CHANNEL, FOLLOW_UP_INSTRUCTION, KIND
 from .errors import TruncatedReply
-from .guard import Guard
+from .guard import Guard, instruction_echo
 from .models import Draft, DraftParts, DraftRequest, FollowUpContext, Passage, Plan
 from .render import render
 from .repair import clean_sentence, door_open, repair
@@ -35,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 PASSAGE_CHARS = 240
 LENGTH_RETRIES = 2
+REWRITE_TOKENS = 120  # one sentence
 
 
 class WriterReply(BaseModel):
@@ -268,9 +270,90 @@ def write_draft(
         results = checks.run_checks(plain, plan, request, guard)
         if sum(1 for r in results if not r.passed) < failures:
             draft = plain.model_copy(update={"checks": results, "warnings": checks.warnings_from(results)})
+    if draft.parts and not all(r.passed for r in draft.checks):
+        draft = rewrite_step(model, draft, plan, request, guard, stats)
     if stats is not None:
         stats.attempts.append(draft.attempts)
     return draft
+
+
+class RewrittenStep(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sentence: str
+
+
+_THIRD_PERSON_RE = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
+
+
+def step_problem(parts: DraftParts, plan: Plan, guard: Guard) -> str:
+    """What is wrong with the step sentence itself, if a rewrite of that one sentence can fix it."""
+    if guard.copied(parts.step):
+        return "it copies the notes word for word"
+    if instruction_echo(parts.step):
+        return "it repeats the instructions the writer was given instead of saying the step"
+    if _THIRD_PERSON_RE.search(parts.step) and not guard.someone_else_in([parts.step, plan.step_clause]):
+        return 'it speaks about them as "he" or "she" instead of to them as "you"'
+    return ""
+
+
+def rewrite_messages(step: str, problem: str, plan: Plan, request: DraftRequest) -> list[HumanMessage]:
+    """The one message asking for the step sentence again: the sentence and its problem only."""
+    task = prompts.render(
+        "rewrite_step",
+        sender=request.sender.strip() or "the sender",
+        contact=plan.greeting_name,
+        problem=problem,
+        sentence=_fence(step),
+        when=plan.follow_up_when,
+    )
+    return [HumanMessage(task)]
+
+
+def rewrite_step(
+    model: BaseChatModel,
+    draft: Draft,
+    plan: Plan,
+    request: DraftRequest,
+    guard: Guard,
+    stats: DraftStats | None = None,
+) -> Draft:
+    """A step sentence the attempts left copied from the notes, or in the third person, written
+    again on its own (a short call); the rewrite is kept only when the checks then fail less."""
+    assert draft.parts is not None
+    problem = step_problem(draft.parts, plan, guard)
+    if not problem:
+        return draft
+    schema = RewrittenStep.model_json_schema()
+    schema.pop("title", None)
+    schema["properties"]["sentence"].pop("title", None)
+    try:
+        reply = llm.complete_json(
+            model,
+            rewrite_messages(draft.parts.step, problem, plan, request),
+            schema_name="step",
+            schema=schema,
+            max_tokens=REWRITE_TOKENS,
+        )
+    except TruncatedReply:
+        return draft
+    if stats is not None:
+        stats.record(reply)
+    sentence = clean_sentence(reply.data.get("sentence", ""))
+    if not sentence:
+        return draft
+    parts = repair(draft.parts.model_copy(update={"step": sentence}), plan, request, guard)
+    subject, body = render(parts, request.channel)
+    again = draft.model_copy(
+        update={"subject": subject, "body": body, "next_step": parts.step, "parts": parts}
+    )
+    results = checks.run_checks(again, plan, request, guard)
+    failures = sum(1 for r in results if not r.passed)
+    before = sum(1 for r in draft.checks if not r.passed)
+    logger.info("step sentence rewritten: %d failed checks (was %d)", failures, before)
+    if failures >= before:
+        return draft
+    return again.model_copy(update={"checks": results, "warnings": checks.warnings_from(results)})
 
 
 def _passed(draft: Draft, check: str) -> bool:

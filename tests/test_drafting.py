@@ -144,10 +144,11 @@ def test_held_back_and_injected_clauses_never_reach_the_model() -> None:
 
 
 def test_held_back_clauses_stay_out_of_every_retry() -> None:
-    model = FakeChatModel([COPIED, COPIED, COPIED])
+    # Three attempts that copy, then the step sentence written again on its own.
+    model = FakeChatModel([COPIED, COPIED, COPIED, {"sentence": COPIED["next_step"]}])
     _drafter(model, attempts=3).draft(_request())
-    assert len(model.calls) == 3
-    for call in range(3):
+    assert len(model.calls) == 4
+    for call in range(4):
         text = model.prompt_text(call)
         assert "rehab" not in text and "hire me" not in text and "ignore previous" not in text
 
@@ -207,6 +208,44 @@ def test_attempts_stop_at_the_setting() -> None:
     model = FakeChatModel([LEAKED, LEAKED, LEAKED])
     draft = _drafter(model, attempts=3).draft(_request())
     assert len(model.calls) == 3 and draft.attempts == 1 and draft.warnings
+
+
+# --- the step sentence written again on its own ----------------------------------------------
+
+
+def test_a_step_still_copied_after_the_attempts_is_written_again_on_its_own() -> None:
+    fresh = "As promised, I'll send you my glaze recipe and firing schedule by Friday."
+    model = FakeChatModel([COPIED, COPIED, {"sentence": fresh}])
+    draft = _drafter(model, attempts=2).draft(_request())
+    assert len(model.calls) == 3
+    task = _task(model, 2)
+    assert COPIED["next_step"] in task and "copies the notes" in task and "by Friday" in task
+    assert "rehab" not in task and "hire me" not in task  # held-back clauses stay out of it too
+    assert draft.next_step == fresh and fresh in draft.body
+    assert draft.warnings == [] and draft.ok
+
+
+def test_a_rewrite_that_is_no_better_is_not_kept() -> None:
+    model = FakeChatModel([COPIED, COPIED, {"sentence": COPIED["next_step"]}])
+    draft = _drafter(model, attempts=2).draft(_request())
+    assert len(model.calls) == 3
+    assert draft.next_step == COPIED["next_step"]
+    assert [w.split(":")[0] for w in draft.warnings] == ["Written fresh, not pasted from your notes"]
+
+
+def test_a_step_about_them_in_the_third_person_is_written_again_to_them() -> None:
+    about = dict(GOOD, next_step="As promised, she gets my glaze recipe and her firing schedule by Friday.")
+    to_them = "As promised, I'll send you my glaze recipe and firing schedule by Friday."
+    model = FakeChatModel([about, about, {"sentence": to_them}])
+    draft = _drafter(model, attempts=2).draft(_request())
+    assert len(model.calls) == 3 and 'as "you"' in _task(model, 2)
+    assert draft.next_step == to_them and draft.ok
+
+
+def test_a_step_that_fails_nothing_a_rewrite_can_fix_is_not_sent_again() -> None:
+    model = FakeChatModel([LEAKED, LEAKED])
+    _drafter(model, attempts=2).draft(_request())
+    assert len(model.calls) == 2
 
 
 # --- replies cut at the token limit ---------------------------------------------------------
