@@ -151,6 +151,13 @@ def test_the_lines_of_a_card_above_its_contact_line_are_one_block() -> None:
         ("The walk is in May. I could ask which app.", ["The walk is in May.", "I could ask which app."]),
         # titles and initials do not
         ("Dr. López met J. R. Smith. He was nice.", ["Dr. López met J. R. Smith.", "He was nice."]),
+        ("I met with J. Smith at noon.", ["I met with J. Smith at noon."]),
+        # a lone letter after a lowercase word, then a common word, is the end of a sentence
+        (
+            "I forget the name, something with F. In reality I want his booker.",
+            ["I forget the name, something with F.", "In reality I want his booker."],
+        ),
+        ("She takes vitamin D. Also sleeps well.", ["She takes vitamin D.", "Also sleeps well."]),
     ],
 )
 def test_sentences_end_after_words_pysbd_takes_for_abbreviations(text: str, expected: list[str]) -> None:

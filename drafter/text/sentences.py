@@ -5,7 +5,9 @@ the month), so "Poor man. I want to ask him..." and "...together in May. I could
 back as one sentence, and a note's promise or ask was merged with the topic before it. After a
 full stop that follows a lowercase word of three letters or more, or a month or day name, a
 capital letter starts a new sentence; initials, titles ("Dr. López") and a few lowercase
-abbreviations ("approx. Fifty") do not end one.
+abbreviations ("approx. Fifty") do not end one. A lone capital letter after a lowercase word,
+followed by a common word, ends one too: "...something with F. In reality..." is two sentences,
+"...met with J. Smith" is one.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from functools import lru_cache
 
 import pysbd
+from wordfreq import zipf_frequency
 
 __all__ = ["sentence_spans", "sentences"]
 
@@ -23,6 +26,8 @@ _CALENDAR = (
 )
 _STILL_GOING = {"approx", "incl", "esp", "resp", "viz", "nos", "vol", "vols", "fig", "figs", "dept"}
 _MISSED_END = re.compile(rf"(?<![\w.])((?:[a-z][a-z'’-]{{2,}})|(?:{_CALENDAR}))\.\s+(?=[A-Z\"“‘'(])")
+_LETTER_END = re.compile(r"\b[a-z][a-z'’-]* ([A-Z])\.\s+(?=([A-Z][a-z]*)\b)")
+_COMMON_START = 5.6  # a word this frequent ("In", "He", "The") after "F." starts a sentence
 
 
 @lru_cache(maxsize=1)
@@ -35,11 +40,19 @@ def sentence_spans(line: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for sentence in _segmenter().segment(line):
         start = sentence.start
-        for end in _MISSED_END.finditer(line, sentence.start, sentence.end):
-            if end.group(1).lower() in _STILL_GOING:
-                continue
-            out.append((start, end.end(1) + 1))
-            start = end.end()
+        ends = [
+            (m.end(1) + 1, m.end())
+            for m in _MISSED_END.finditer(line, sentence.start, sentence.end)
+            if m.group(1).lower() not in _STILL_GOING
+        ]
+        ends += [
+            (m.end(1) + 1, m.end())
+            for m in _LETTER_END.finditer(line, sentence.start, sentence.end)
+            if zipf_frequency(m.group(2).lower(), "en") >= _COMMON_START
+        ]
+        for stop, following in sorted(ends):
+            out.append((start, stop))
+            start = following
         out.append((start, sentence.end))
     return out
 
