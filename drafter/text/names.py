@@ -1,14 +1,20 @@
 """The contact's name: how to greet them, and how the notes may refer to them.
 
 Parsing is nameparser's (titles, particles such as "van der", suffixes, "Last, First"). What
-the notes say about the name wins: "goes by Liz", "call me Sasha", "family name first".
+the notes say about the name wins: "goes by Liz", "call me Sasha", "family name first",
+"surname Nagy", "'Becca, please'", a sign-off under their own details. A name they allow counts
+when it is a form of their own or a known nickname of their given name (the `nicknames`
+dataset: "Bobbie" for Roberta), or when it stands right after their name ("Tomasz W. (Tomek is
+fine)").
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from nameparser import HumanName
+from nicknames import NickNamer
 from wordfreq import zipf_frequency
 
 __all__ = ["TITLE_PATTERN", "greeting_name", "is_name_cue", "name_forms"]
@@ -28,6 +34,7 @@ _CUE_RE = re.compile(
 )
 # A nickname in quotes right after their name: "Theodoros Papadakis, 'Teddy'", "Robert 'Bobby' Chen".
 _QUOTED = rf"[\"'“‘]({_NAME})[\"'”’]"
+COMMON_WORD = 4.5  # a word this frequent ("Dear", "Tuesday") is no name the notes give them
 _NEGATED_RE = re.compile(r"(?i)\b(nobody|no one|never|not|don't|doesn't|didn't)\s*$")
 _ONE_NAME_RE = re.compile(r"(?i)\b(?:uses|has|goes by) (?:only |just )?(?:one|a single) name\b")
 _FAMILY_FIRST_RE = re.compile(r"(?i)\b(family|sur)[ -]?name (comes )?first\b")
@@ -74,13 +81,28 @@ _COURTESY = {"mr", "mrs", "ms", "mx", "miss"}
 TITLE_PATTERN = (
     "(?:" + "|".join(sorted((t.capitalize() for t in _FORMAL | set(_SAME_AS)), key=len, reverse=True)) + ")"
 )
-# They told you, or signed with, the name to use: "he said just Kwame is fine", "'please, Ngozi'",
-# "Best, Selin" at the end of their own message. Only a word of their own name counts.
-_PERMIT_RE = re.compile(
-    r"(?i:\bsaid,? (?:just|only)|\bplease,?|\bjust call (?:her|him|them|me)|"
+# A sign-off at the start of a line or after a sentence: "Best,", "Cheers", "Kind regards,".
+_SIGN_OFF = (
     r"(?:^|[\n>|.!]\s*)"
-    r"(?:best|regards|cheers|thanks|thank you|warmly|best wishes|kind regards|warm regards),?)"
+    r"(?:best|regards|cheers|thanks|thank you|warmly|best wishes|kind regards|warm regards),?"
+)
+_SIGN_OFF_RE = re.compile(rf"(?i){_SIGN_OFF}\s*$")
+# They told you, or signed with, the name to use: "he said just Kwame is fine", "'please, Ngozi'",
+# "Best, Selin" at the end of their own message.
+_PERMIT_RE = re.compile(
+    rf"(?i:\bsaid,? (?:just|only)|\bplease,?|\bjust call (?:her|him|them|me)|{_SIGN_OFF})"
     rf"\s*[\"'“‘]?({_NAME})(?![\w'’-])"
+)
+# The same, with the name first: "'Becca, please'", "'Seun is fine'", "Kasia works".
+_PERMIT_AFTER_RE = re.compile(
+    rf"(?<![\w’-])(?<!\w')({_NAME})"
+    r"(?:,\s*(?i:please)\b|\s+(?i:is fine|is good|is ok|is okay|works|will do)\b)"
+)
+# The notes say which word is the family name: "surname Nagy, so Zsófia", "Tan's the surname",
+# "(Korean, family name Park)".
+_STATED_FAMILY_RE = re.compile(
+    rf"(?i:\b(?:family name|surname|last name)(?: is)?:?)\s+({_NAME})"
+    rf"|(?<![\w'’-])({_NAME})(?:'s|’s| is) (?i:the|his|her|their) (?i:family name|surname|last name)"
 )
 
 
@@ -119,7 +141,18 @@ def _cued_name(full_name: str, notes: str) -> str:
             words = words[:1]
         if len(words) == 2 and words[1].lower() in own and words[0].lower() not in own:
             return " ".join(_tidy(w) for w in words)  # "call me Mama Juma": a form of address
+        pair = [_tidy(w) for w in words]
+        parsed = HumanName(full_name)
+        if (
+            len(pair) == 2
+            and all(w.lower() in own for w in pair)
+            and pair != [parsed.first, parsed.last]  # "call me Sasha Ivanova": their whole name
+            and _in_notes(" ".join(pair), full_name)
+        ):
+            return " ".join(pair)  # "just call her Mei Lin": a given name of two words
         name = words[0].rstrip(".")
+        if zipf_frequency(name.lower(), "en") >= COMMON_WORD and not _is_form_of(name, full_name):
+            continue  # "address her as Dear Director": a word, not what they are called
         # A bare "prefers" also takes things ("prefers Zoom", "prefers Mondays"): there, only a
         # form of the contact's own name counts ("prefers Kate" for Katherine).
         low = name.lower()
@@ -128,10 +161,56 @@ def _cued_name(full_name: str, notes: str) -> str:
         ):
             continue  # "prefers Sato-san" counts; "prefers Zoom" does not
         return _tidy(name)
-    for permit in _PERMIT_RE.finditer(notes):
-        if _tidy(permit.group(1)).lower() in own:
-            return _tidy(permit.group(1))
+    permits = sorted(
+        [*_PERMIT_RE.finditer(notes), *_PERMIT_AFTER_RE.finditer(notes)], key=lambda m: m.start()
+    )
+    for permit in permits:
+        name = _tidy(permit.group(1))
+        if _is_form_of(name, full_name) or _signed_beside(permit, full_name, notes):
+            return name
+        if permit.re is _PERMIT_AFTER_RE and _right_after_name(permit, full_name, notes):
+            return name
     return _nickname(full_name, notes)
+
+
+@cache
+def _nicknames() -> NickNamer:
+    return NickNamer()
+
+
+def _is_form_of(name: str, full_name: str) -> bool:
+    """Whether a name is a word of theirs, part of one or one part of it ("Seun" for Oluwaseun,
+    "Becca" for Rebecca), or a known nickname of their given name ("Bobbie" for Roberta, by the
+    `nicknames` dataset)."""
+    low = name.lower()
+    own = _own_words(full_name)
+    if low in own:
+        return True
+    if len(low) >= 3 and any(len(part) >= 3 and (low in part or part in low) for part in own):
+        return True
+    first = HumanName(full_name).first
+    return bool(first) and low in _nicknames().nicknames_of(first)
+
+
+def _right_after_name(permit: re.Match[str], full_name: str, notes: str) -> bool:
+    """A name allowed just after their own ("Tomasz W. (Tomek is fine)"), that is no common word
+    ("Tuesday is fine" is no name)."""
+    if zipf_frequency(permit.group(1).lower(), "en") >= COMMON_WORD:
+        return False
+    before = notes[max(0, permit.start() - 40) : permit.start()]
+    return any(
+        len(w) >= 3 and re.search(rf"(?<!\w){re.escape(w)}(?!\w)", before, re.I)
+        for w in _own_words(full_name)
+    )
+
+
+def _signed_beside(permit: re.Match[str], full_name: str, notes: str) -> bool:
+    """A sign-off ("Cheers, Bram") within a few lines of their full name: their own signature."""
+    if not _SIGN_OFF_RE.search(notes[max(0, permit.start() - 40) : permit.start(1)]):
+        return False
+    last = HumanName(full_name).last
+    around = notes[max(0, permit.start() - 200) : permit.end() + 200]
+    return len(last) >= 3 and _in_notes(last, around)
 
 
 def _own_words(full_name: str) -> set[str]:
@@ -208,10 +287,15 @@ def _called_by(parsed: HumanName, notes: str) -> str:
     first = parsed.first.lower()
     alone: list[str] = []
     for word in words:
-        pattern = rf"(?<![\w'’.@/_-]){re.escape(word)}(?![\w’.@/_-]|'(?!s\b))"
+        # a quote before the word opens a quotation ("'Henrik Dahlgren builds..."); after a
+        # letter it is part of the name ("O'Brien")
+        pattern = rf"(?<![\w’.@/_-])(?<!\w'){re.escape(word)}(?![\w’.@/_-]|'(?!s\b))"
         for m in re.finditer(pattern, notes, re.IGNORECASE):
-            before = re.findall(r"[\w'’.-]+|[&|,;:]", notes[max(0, m.start() - 40) : m.start()])
-            after = re.findall(r"[\w'’-]+|[&|,;:]", notes[m.end() : m.end() + 40])
+            before = [
+                w.strip("'’")
+                for w in re.findall(r"[\w'’.-]+|[&|,;:]", notes[max(0, m.start() - 40) : m.start()])
+            ]
+            after = [w.strip("'’") for w in re.findall(r"[\w'’-]+|[&|,;:]", notes[m.end() : m.end() + 40])]
             spoken = [w for w in before if w not in {",", ";", ":", "|"}]
             prev = spoken[-1].lower().strip(".") if spoken else ""
             near = [w.lower() for w in before[-2:] + after[:2] if w not in {",", ";", ":"}]
@@ -233,9 +317,26 @@ _CORRECTING = {"wait", "no", "sorry", "or", "not", "spelled", "spell"}
 _AFTER_NAME = {"i", "and", "but", "said", "says", "told", "asked", "showed", "was", "is"}
 
 
+def _stated_given(full_name: str, notes: str) -> str:
+    """Their given name when the notes say which word of the name is the family name ("surname
+    Nagy, so Zsófia" for Nagy Zsófia, "Tan's the surname" for Tan Mei Lin): the other words,
+    or title + family name when they have a title."""
+    parsed = HumanName(full_name)
+    words = _name_words(parsed)
+    for found in _STATED_FAMILY_RE.finditer(notes):
+        family = _tidy(found.group(1) or found.group(2))
+        if family not in words or len(words) < 2:
+            continue
+        title = _title(parsed)
+        if title:
+            return f"{title} {family}"
+        return " ".join(w for w in words if w != family)
+    return ""
+
+
 def greeting_name(full_name: str, notes: str = "") -> str:
     """How to greet the contact: a name the notes say they use, else title + family name, else given name."""
-    cued = _cued_name(full_name, notes) or _noted_title(full_name, notes)
+    cued = _cued_name(full_name, notes) or _noted_title(full_name, notes) or _stated_given(full_name, notes)
     if cued:
         return cued
     name = full_name.strip()
