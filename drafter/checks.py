@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from .channels import CHANNEL, KEEP_IN_TOUCH, SUBJECT_MAX
-from .guard import Guard, instruction_echo
+from .guard import THIRD_PERSON_RE, Guard, instruction_echo
 from .models import CheckResult, Draft, DraftParts, DraftRequest, Plan
 from .retrieval.embeddings import load_encoder
 from .text.dates import HORIZON_DAYS
@@ -214,11 +214,9 @@ def check_voice(
         before, after = text[: match.start()].rstrip(), text[match.end() :]
         if not (before.endswith((",", "Thanks", "thanks", "Hi", "Dear")) or after[:1] in {",", "!", "?"}):
             return _result("voice", False, f"talk to {name}, not about them")
-    if re.search(r"\b(he|she|him|her|his|hers)\b", parts.step, re.I):
+    if THIRD_PERSON_RE.search(parts.step):
         return _result("voice", False, "the next step says 'he' or 'she' where it should say 'you'")
-    if not guard.someone_else_in(plan.shown) and re.search(
-        r"\b(he|she|him|her|his|hers)\b", " ".join(parts.recall), re.I
-    ):
+    if not guard.someone_else_in(plan.shown) and THIRD_PERSON_RE.search(" ".join(parts.recall)):
         return _result("voice", False, "it says 'she' or 'he' where it should say 'you'")
     return _result("voice", True)
 

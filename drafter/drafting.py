@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict
 from . import checks, llm, prompts
 from .channels import CHANNEL, FOLLOW_UP_INSTRUCTION, KIND
 from .errors import TruncatedReply
-from .guard import Guard, instruction_echo
+from .guard import THIRD_PERSON_RE, Guard, instruction_echo
 from .models import Draft, DraftParts, DraftRequest, FollowUpContext, Passage, Plan
 from .render import render
 from .repair import clean_sentence, door_open, repair
@@ -76,11 +76,17 @@ def ref(number: int) -> str:
     return f"G{number}"
 
 
-def reply_schema(refs: list[str]) -> dict[str, Any]:
-    schema = WriterReply.model_json_schema()
+def _schema(reply: type[BaseModel]) -> dict[str, Any]:
+    """A reply class's JSON schema without pydantic's titles: tokens the model need not read."""
+    schema = reply.model_json_schema()
     schema.pop("title", None)
     for prop in schema["properties"].values():
         prop.pop("title", None)
+    return schema
+
+
+def reply_schema(refs: list[str]) -> dict[str, Any]:
+    schema = _schema(WriterReply)
     if refs:
         schema["properties"]["guidance"]["items"] = {"type": "string", "enum": refs}
     return schema
@@ -283,16 +289,13 @@ class RewrittenStep(BaseModel):
     sentence: str
 
 
-_THIRD_PERSON_RE = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
-
-
 def step_problem(parts: DraftParts, plan: Plan, guard: Guard) -> str:
     """What is wrong with the step sentence itself, if a rewrite of that one sentence can fix it."""
     if guard.copied(parts.step):
         return "it copies the notes word for word"
     if instruction_echo(parts.step):
         return "it repeats the instructions the writer was given instead of saying the step"
-    if _THIRD_PERSON_RE.search(parts.step) and not guard.someone_else_in([parts.step, plan.step_clause]):
+    if THIRD_PERSON_RE.search(parts.step) and not guard.someone_else_in([parts.step, plan.step_clause]):
         return 'it speaks about them as "he" or "she" instead of to them as "you"'
     return ""
 
@@ -324,15 +327,12 @@ def rewrite_step(
     problem = step_problem(draft.parts, plan, guard)
     if not problem:
         return draft
-    schema = RewrittenStep.model_json_schema()
-    schema.pop("title", None)
-    schema["properties"]["sentence"].pop("title", None)
     try:
         reply = llm.complete_json(
             model,
             rewrite_messages(draft.parts.step, problem, plan, request),
             schema_name="step",
-            schema=schema,
+            schema=_schema(RewrittenStep),
             max_tokens=REWRITE_TOKENS,
         )
     except TruncatedReply:

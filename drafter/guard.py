@@ -56,6 +56,10 @@ _ANYONE_INSTRUCTIONS = tuple(_PERSON_RE.sub("someone", i) for i in STEP_INSTRUCT
 _OUR_WORDS = frozenset(content_words(" ".join([KEEP_IN_TOUCH, *STEP_INSTRUCTIONS])))
 
 
+# "He", "she" and their forms: about the contact, where a message should say "you".
+THIRD_PERSON_RE = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
+
+
 def instruction_echo(text: str) -> str:
     """A run of words the message took from the writer's instructions (whoever it names), or ''."""
     mine = _PERSON_RE.sub("someone", text)

@@ -130,6 +130,7 @@ def _in_notes(phrase: str, notes: str) -> bool:
 def _cued_name(full_name: str, notes: str) -> str:
     """The name the notes say the contact goes by, or "" when they say none."""
     own = _own_words(full_name)
+    parsed = HumanName(full_name)
     for cue in _CUE_RE.finditer(notes):
         if _NEGATED_RE.search(notes[max(0, cue.start() - 12) : cue.start()]):
             continue  # "nobody calls her Teodora"
@@ -142,7 +143,6 @@ def _cued_name(full_name: str, notes: str) -> str:
         if len(words) == 2 and words[1].lower() in own and words[0].lower() not in own:
             return " ".join(_tidy(w) for w in words)  # "call me Mama Juma": a form of address
         pair = [_tidy(w) for w in words]
-        parsed = HumanName(full_name)
         if (
             len(pair) == 2
             and all(w.lower() in own for w in pair)
