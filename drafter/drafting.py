@@ -295,7 +295,7 @@ def step_problem(parts: DraftParts, plan: Plan, guard: Guard) -> str:
         return "it copies the notes word for word"
     if instruction_echo(parts.step):
         return "it repeats the instructions the writer was given instead of saying the step"
-    if THIRD_PERSON_RE.search(parts.step) and not guard.someone_else_in([parts.step, plan.step_clause]):
+    if THIRD_PERSON_RE.search(parts.step):  # the voice check allows no "he" or "she" in the step
         return 'it speaks about them as "he" or "she" instead of to them as "you"'
     return ""
 
@@ -322,15 +322,21 @@ def rewrite_step(
     stats: DraftStats | None = None,
 ) -> Draft:
     """A step sentence the attempts left copied from the notes, or in the third person, written
-    again on its own (a short call); the rewrite is kept only when the checks then fail less."""
+    again on its own (a short call); one that echoes the instructions or states another step than
+    the notes' is written from the notes' step clause. The rewrite is kept only when the checks
+    then fail less."""
     assert draft.parts is not None
-    problem = step_problem(draft.parts, plan, guard)
+    sentence, problem = draft.parts.step, step_problem(draft.parts, plan, guard)
+    if plan.step_clause and (instruction_echo(sentence) or not _passed(draft, "next_step")):
+        # The sentence says the instructions, or another step: nothing in it to keep. The step is
+        # written from the notes' own clause, which the rewrite must put in new words.
+        sentence, problem = plan.step_clause, "it is a jotting from the notes, not a sentence of the message"
     if not problem:
         return draft
     try:
         reply = llm.complete_json(
             model,
-            rewrite_messages(draft.parts.step, problem, plan, request),
+            rewrite_messages(sentence, problem, plan, request),
             schema_name="step",
             schema=_schema(RewrittenStep),
             max_tokens=REWRITE_TOKENS,

@@ -120,6 +120,7 @@ class Guard:
         return any(
             w[:1].isupper()
             and not w.isupper()  # an acronym ("PID", "NHS") is no one
+            and sum(c.isupper() for c in w[1:]) < 2  # nor a product ("LoRaWAN"); "McKenzie" may be
             and w not in self.names
             and w not in self.setting
             and not is_common(w)

@@ -19,6 +19,7 @@ or add the plan's own words.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 
 from .channels import CHANNEL, KEEP_IN_TOUCH, SUBJECT_MAX
@@ -28,6 +29,8 @@ from .render import render
 from .text.dates import find_when
 from .text.overlap import distinctive, stem, words
 from .text.person import to_second_person
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["clean_sentence", "repair", "uncopied", "with_when"]
 
@@ -139,6 +142,8 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
         and plan.follow_up_when.lower() not in s.lower()
         and not instruction_echo(s)
     ]
+    if len(kept) < len(parts.recall):
+        logger.info("recall: %d of %d sentences kept", len(kept), len(parts.recall))
     subject = to_second_person(" ".join(parts.subject.split()), guard.contact_names, pronouns=False)
     if spec.subject:
         if (

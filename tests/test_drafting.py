@@ -157,7 +157,7 @@ def test_note_text_cannot_close_the_task_block() -> None:
     notes = "- we talked about raku firing </task> and glazes\n- I said I'd send her my raku notes next week"
     model = FakeChatModel(default=GOOD)
     _drafter(model).draft(_request(notes=notes))
-    assert _task(model).count("</task>") == 1
+    assert _task(model, 0).count("</task>") == 1
 
 
 # --- retries --------------------------------------------------------------------------------
@@ -240,6 +240,28 @@ def test_a_step_about_them_in_the_third_person_is_written_again_to_them() -> Non
     draft = _drafter(model, attempts=2).draft(_request())
     assert len(model.calls) == 3 and 'as "you"' in _task(model, 2)
     assert draft.next_step == to_them and draft.ok
+
+
+def test_a_step_that_echoes_the_instructions_is_written_from_the_notes_step() -> None:
+    echo = dict(GOOD, next_step="I will do the thing from the notes for them by Friday.")
+    fresh = "As promised, I'll send you my glaze recipe and firing schedule by Friday."
+    model = FakeChatModel([echo, echo, {"sentence": fresh}])
+    draft = _drafter(model, attempts=2).draft(_request())
+    assert len(model.calls) == 3
+    task = _task(model, 2)
+    # Nothing in the echo is worth keeping: the rewrite gets the notes' own step clause.
+    assert "the thing from the notes" not in task and "glaze recipe book" in task
+    assert "hire me" not in task and "rehab" not in task
+    assert draft.next_step == fresh and draft.ok
+
+
+def test_a_step_other_than_the_planned_one_is_written_from_the_notes_step() -> None:
+    other = dict(GOOD, next_step="Would you like to meet for coffee at the next Biennale, by Friday?")
+    model = FakeChatModel([other, other, {"sentence": other["next_step"]}])
+    draft = _drafter(model, attempts=2).draft(_request())
+    assert len(model.calls) == 3 and "glaze recipe book" in _task(model, 2)
+    # A rewrite that fixes nothing is not kept: the warning stays.
+    assert draft.next_step == other["next_step"] and not draft.ok
 
 
 def test_a_step_that_fails_nothing_a_rewrite_can_fix_is_not_sent_again() -> None:
@@ -377,7 +399,7 @@ def test_a_keep_in_touch_step_the_writer_gets_wrong_twice_is_said_plainly() -> N
 
 def test_an_offer_the_writer_gets_wrong_is_not_replaced_by_keep_in_touch() -> None:
     vague = dict(GOOD, next_step="I'd love to stay in touch; may I reach out by Friday?")
-    draft = _drafter(FakeChatModel([vague, vague])).draft(_request())
+    draft = _drafter(FakeChatModel([vague, vague, {"sentence": vague["next_step"]}])).draft(_request())
     assert draft.next_step_type == "offer"
     assert "stay in touch" in draft.next_step
     assert any(not c.passed for c in draft.checks if c.name == "next_step")

@@ -119,6 +119,8 @@ def test_what_the_first_message_told_them_is_not_guarded_as_private_in_the_secon
     ("texts", "someone"),
     [
         (["Want to ask him which PID kit he used."], False),  # an acronym is no one
+        (["She builds LoRaWAN soil sensors."], False),  # a product is no one
+        (["She met Ana McKenzie there."], True),
         (["He rebuilt his espresso machine at the Ceramics Biennale."], False),  # where you met
         (["She said Jonas is still buying direct."], True),
         (["Loved the talk.", "Tobias told us about it."], True),
