@@ -245,6 +245,7 @@ def check_invented(
                 continue
             if any(ch.isdigit() for ch in token) or (i > 0 and token[:1].isupper() and not is_common(token)):
                 found.append(token)
+        found += guard.from_examples(sentence)  # a fact of the prompt's examples, not of the notes
     for link in re.findall(r"https?://\S+|www\.\S+|\S+@\S+\.\w+", " ".join(parts.sentences)):
         if link.rstrip(".,)").lower() not in guard.notes.lower():
             found.append(link)

@@ -5,6 +5,8 @@ Built once per draft from the notes and the plan. It finds, in any text of the d
 - distinctive words (rare words, named things) that occur only in clauses the writer was not
   shown: if the draft has them, something unshown got through;
 - runs of 5 or more words taken from the writer's own step instructions;
+- the facts of the prompt's worked examples (a bakery in Porto, bees on a roof) where the notes
+  do not have them: borrowed from an example, not from this conversation;
 - recall sentences that say the step sentence again, and a step that says again what an
   earlier message to them said;
 - sentences whose meaning is close to a private clause (the sender's agenda, a confidence,
@@ -16,10 +18,12 @@ Built once per draft from the notes and the plan. It finds, in any text of the d
 from __future__ import annotations
 
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
+from wordfreq import zipf_frequency
 
+from . import prompts
 from .channels import KEEP_IN_TOUCH, STEP_INSTRUCTIONS
 from .models import DraftRequest, Plan
 from .retrieval.embeddings import load_encoder
@@ -54,6 +58,25 @@ _ANYONE_INSTRUCTIONS = tuple(_PERSON_RE.sub("someone", i) for i in STEP_INSTRUCT
 # Words the writer was given by us, not by the notes: a sentence is not close to a private
 # clause through them ("stay in touch" when the notes' agenda also says it).
 _OUR_WORDS = frozenset(content_words(" ".join([KEEP_IN_TOUCH, *STEP_INSTRUCTIONS])))
+
+
+# A word of the examples' facts this rare is what they are about, not a way of saying things.
+EXAMPLE_ZIPF = 4.5
+
+
+@lru_cache(maxsize=1)
+def example_stems() -> frozenset[str]:
+    """Stems of the facts the writer's worked examples are about: the rare words of their details
+    and notes lines that their replies say again."""
+    lines = prompts.load("draft_examples").splitlines()
+    facts = [
+        line.split(":", 1)[1] if line.startswith("From your notes:") else line[2:]
+        for line in lines
+        if line.startswith(("- ", "From your notes:"))
+    ]
+    replies = {stem(w) for line in lines if line.startswith("{") for w in words(line)}
+    rare = {stem(w) for w in words(" ".join(facts)) if zipf_frequency(w.lower(), "en") < EXAMPLE_ZIPF}
+    return frozenset(rare & replies)
 
 
 # "He", "she" and their forms: about the contact, where a message should say "you".
@@ -103,6 +126,8 @@ class Guard:
             known += " " + previous
         name_stems = {stem(n) for n in self.names}
         self.allowed = distinctive(known) | name_stems | {stem(w) for w in words(known)}
+        # The examples' facts this conversation does not have: a draft with them borrowed them.
+        self.borrowed = example_stems() - self.allowed - {stem(w) for w in words(self.notes)}
         # Clause by clause: joined, a clause's first word would pass for a name.
         self.unshown = set().union(*(distinctive(u) for u in plan.unshown)) - self.allowed
         # What an earlier message already told them is no longer private (a topic the reader held
@@ -129,6 +154,9 @@ class Guard:
 
     def copied(self, text: str) -> list[str]:
         return copied_runs(text, self.notes, COPY_RUN, ignore=self.names)
+
+    def from_examples(self, text: str) -> list[str]:
+        return sorted({w for w in words(text) if stem(w.lower()) in self.borrowed})
 
     def unshown_words(self, text: str) -> list[str]:
         return sorted({w for w in words(text) if stem(w.lower()) in self.unshown})

@@ -139,6 +139,7 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
         if s not in bad
         and not guard.copied(s)
         and not guard.unshown_words(s)
+        and not guard.from_examples(s)
         and plan.follow_up_when.lower() not in s.lower()
         and not instruction_echo(s)
     ]
@@ -150,6 +151,7 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
             not subject
             or guard.copied(subject)
             or guard.unshown_words(subject)
+            or guard.from_examples(subject)
             or guard.close_to_private([subject])
         ):
             subject = _subject_from(plan, guard.names)

@@ -323,6 +323,8 @@ def test_voice_allows_the_name_in_address_and_others_in_the_third_person() -> No
             "My notes on wood-fired kilns are at https://example.org/kilns for you.",
             "https://example.org/kilns",
         ),
+        # a fact of the writer's worked examples, which these notes never mention
+        ("I loved hearing about the bees on your roof and your wood-fired kilns.", "bees"),
     ],
 )
 def test_invented(sentence: str, made_up: str) -> None:

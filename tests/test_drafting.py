@@ -204,6 +204,13 @@ def test_a_recall_sentence_that_leaks_is_dropped_before_the_checks() -> None:
     assert draft.warnings == [] and len(model.calls) == 1
 
 
+def test_a_recall_sentence_borrowed_from_the_prompt_examples_is_dropped() -> None:
+    borrowed = dict(GOOD, recall=GOOD["recall"] + " I also loved your stories about sourdough starters.")
+    draft = _drafter(FakeChatModel([borrowed])).draft(_request())
+    assert "sourdough" not in draft.body and "wood-fired kilns" in draft.body
+    assert draft.warnings == []
+
+
 def test_attempts_stop_at_the_setting() -> None:
     model = FakeChatModel([LEAKED, LEAKED, LEAKED])
     draft = _drafter(model, attempts=3).draft(_request())

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from drafter.guard import COPY_RUN, Guard
+from drafter.guard import COPY_RUN, Guard, example_stems
 from drafter.models import Contact, DraftRequest, FollowUpContext, Plan
 
 TOPIC = "her talk on wood-fired kilns was the highlight of the day"
@@ -188,3 +188,24 @@ def test_the_keep_in_touch_step_is_not_close_to_a_private_wish_to_stay_in_touch(
     step = "I'd love to stay in touch: would you mind if I reach out in the next few weeks?"
     assert guard.close_to_private([step]) == []
     assert guard.close_to_private(["I hope your firm might hire me next year."])  # the wish itself
+
+
+# --- the facts of the writer's worked examples -------------------------------------------------
+
+
+def test_the_examples_facts_are_borrowed_only_where_the_notes_lack_them() -> None:
+    assert {"sourdough", "bakery", "bee"} <= example_stems()
+    assert not {"send", "chat", "week"} & example_stems()  # ways of saying things, not facts
+    assert _guard().from_examples("Your sourdough starters and the bakery in Porto!") == [
+        "Porto",
+        "bakery",
+        "sourdough",
+        "starters",
+    ]
+    request = DraftRequest(
+        contact=Contact(name="Marta Klein"),
+        notes="- she keeps bees behind her kiln shed",
+        sender="Sam Rivera",
+    )
+    plan = Plan(greeting_name="Marta", follow_up_when="by Friday", follow_up_date=dt.date(2026, 11, 6))
+    assert Guard(request, plan).from_examples("I loved hearing about your bees.") == []
