@@ -289,7 +289,7 @@ class RewrittenStep(BaseModel):
     sentence: str
 
 
-def step_problem(parts: DraftParts, plan: Plan, guard: Guard) -> str:
+def step_problem(parts: DraftParts, guard: Guard) -> str:
     """What is wrong with the step sentence itself, if a rewrite of that one sentence can fix it."""
     if guard.copied(parts.step):
         return "it copies the notes word for word"
@@ -326,7 +326,7 @@ def rewrite_step(
     the notes' is written from the notes' step clause. The rewrite is kept only when the checks
     then fail less."""
     assert draft.parts is not None
-    sentence, problem = draft.parts.step, step_problem(draft.parts, plan, guard)
+    sentence, problem = draft.parts.step, step_problem(draft.parts, guard)
     if plan.step_clause and (instruction_echo(sentence) or not _passed(draft, "next_step")):
         # The sentence says the instructions, or another step: nothing in it to keep. The step is
         # written from the notes' own clause, which the rewrite must put in new words.
