@@ -29,7 +29,7 @@ from .models import DraftRequest, Plan
 from .retrieval.embeddings import load_encoder
 from .text.clauses import plain_text
 from .text.names import name_forms
-from .text.overlap import content_words, copied_runs, distinctive, is_common, stem, words
+from .text.overlap import content_words, copied_runs, distinctive, is_common, phrases, stem, words
 
 __all__ = [
     "COPY_RUN",
@@ -116,7 +116,16 @@ class Guard:
         known = " ".join(
             [*plan.shown, contact.where_met, contact.company, contact.name, request.sender, *request.avoid]
         )
-        self.said_before = [a for a in request.avoid if a.strip()]
+        # What earlier messages said and this one is not shown again: on a nudge the last topic
+        # is this message's detail, and only the last step is not to be said again.
+        shown_words = set(content_words(" ".join(plan.shown)))
+        self.said_before = [a for a in request.avoid if a.strip() and not _mostly_in(a, shown_words)]
+        self._said_phrases = {
+            pair
+            for said in self.said_before
+            for pair in phrases(said)
+            if not set(pair) & (shown_words | _OUR_WORDS | set(content_words(plan.follow_up_when)))
+        }
         previous = ""
         if plan.follow_up is not None:
             previous = (
@@ -175,8 +184,10 @@ class Guard:
         return self._similar(sentences, [step]) if step.strip() else []
 
     def repeating_before(self, sentences: list[str]) -> list[str]:
-        """The sentences that say again what an earlier message to them said."""
-        return self._similar(sentences, self.said_before)
+        """The sentences that say again what an earlier message to them said: as close in meaning
+        as a repeat, or with a phrase of it that this message was not shown."""
+        again = {s for s in sentences if phrases(s) & self._said_phrases}
+        return [s for s in sentences if s in again or s in self._similar(sentences, self.said_before)]
 
     def close_to_private(self, sentences: list[str]) -> list[str]:
         """The sentences whose meaning is close to a private clause."""

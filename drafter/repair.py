@@ -5,15 +5,17 @@ or add the plan's own words.
 - a recall sentence that copies the notes is cut short at a phrase boundary before the copying
   reaches the guard's length, or dropped when no such cut leaves a sentence;
 - a recall sentence that carries a word from a clause the writer was not shown, comes close to
-  a private clause, or restates the next step is dropped (the next attempt is asked to write it
-  afresh if nothing is left), and so is one that repeats the writer's step instructions;
+  a private clause, restates the next step or says again an earlier message's step is dropped
+  (the next attempt is asked to write it afresh if nothing is left), and so is one that repeats
+  the writer's step instructions;
 - a next step that names them after a verb addressed to them ("ask Henrike which strain")
   speaks to them ("ask you which strain"), and any sentence that talks about them in the third
   person ("Ben is restoring an Airstream", "ask her what it was") is turned to the second;
 - the next step carries the plan's "when" (a delivery, which happens now, is left as written);
 - a short channel that runs over its length keeps one recall sentence: the one that names the
   most of the chosen details;
-- a subject that fails the guard is replaced by one naming a shared topic.
+- a subject that fails the guard, or says again an earlier message's step, is replaced by one
+  naming a shared topic.
 """
 
 from __future__ import annotations
@@ -132,7 +134,11 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
         if str(s).strip()
     ]
     recall = [short for short in (uncopied(s, guard) for s in recall) if short]
-    bad = set(guard.close_to_private(recall)) | set(guard.restating(step, recall))
+    bad = (
+        set(guard.close_to_private(recall))
+        | set(guard.restating(step, recall))
+        | set(guard.repeating_before(recall))
+    )
     kept = [
         s
         for s in recall
@@ -153,6 +159,7 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
             or guard.unshown_words(subject)
             or guard.from_examples(subject)
             or guard.close_to_private([subject])
+            or guard.repeating_before([subject])
         ):
             subject = _subject_from(plan, guard.names)
         if len(subject) > SUBJECT_MAX:

@@ -428,6 +428,34 @@ def test_repair_cuts_a_step_that_names_the_promised_thing_in_the_notes_words() -
     assert results["no_copy"].passed and results["next_step"].passed
 
 
+def test_a_nudge_does_not_say_the_last_step_again_in_other_words() -> None:
+    # the last message asked to sit in on a firing; this one is a light nudge about the same talk
+    topic = "her talk on wood-fired kilns"
+    before = "Could I sit in on one of the studio's Saturday firing sessions this month?"
+    follow = FollowUpContext(kind="nudge", previous_topic=topic, previous_step=before)
+    request = _request(avoid=[topic, before], follow_up=follow)
+    plan = _plan(
+        details=[topic],
+        step_clause="",
+        next_step_type="keep_in_touch",
+        follow_up_when="in the next few weeks",
+        follow_up=follow,
+    )
+    guard = Guard(request, plan)
+    again = "I would really love to join your Saturday firing next time, to learn more about kilns."
+    assert guard.repeating_before([again, "Your talk on wood-fired kilns stayed with me."]) == [again]
+    parts = _with(
+        subject="Wood-fired kilns and Saturday firing sessions",
+        recall=["Your talk on wood-fired kilns stayed with me.", again],
+        step="I'd love to stay in touch: may I reach out in the next few weeks?",
+    )
+    fixed = repair(parts, plan, request, guard)
+    assert fixed.recall == ["Your talk on wood-fired kilns stayed with me."]
+    assert "Saturday" not in fixed.subject and "kilns" in fixed.subject
+    results = _run(_with(step=again), plan=plan, request=request)
+    assert "repeats the step of your last message" in results["next_step"].message
+
+
 def test_repair_drops_a_recall_that_says_the_step_again() -> None:
     plan, request = _plan(), _request()
     twice = "I promised to send you my glaze recipe."

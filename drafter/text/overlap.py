@@ -6,6 +6,7 @@
 - `distinctive`: the rare content words and named things of a text, by word frequency
   (wordfreq), so that "kiln" or "Fenwick" counts and "great" or "Monday" does not.
 - `meaning_words`: the content words that carry a detail's meaning, for judging a recall.
+- `phrases`: pairs of adjacent content words, for finding a phrase said again in other words.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = [
     "distinctive",
     "is_common",
     "meaning_words",
+    "phrases",
     "sentences",
     "stem",
     "words",
@@ -67,6 +69,13 @@ def is_common(word: str) -> bool:
 def content_words(text: str) -> list[str]:
     """Stems of the words that carry meaning (not function words)."""
     return [stem(w) for w in words(text) if _zipf(w.lower()) < FUNCTION_ZIPF and len(w) > 1]
+
+
+def phrases(text: str) -> set[tuple[str, str]]:
+    """Stems of the text's adjacent content words, in pairs: what a phrase of it is about
+    ("ground school", "Sunday practice"), however the sentence around it is worded."""
+    stems = [stem(w) if _zipf(w.lower()) < FUNCTION_ZIPF and len(w) > 1 else "" for w in words(text)]
+    return {(a, b) for a, b in zip(stems, stems[1:], strict=False) if a and b and a != b}
 
 
 def distinctive(text: str, skip: set[str] | None = None) -> set[str]:
