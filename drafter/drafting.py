@@ -6,7 +6,9 @@ generated from the model class). Code keeps the draft as `DraftParts` through re
 checks, and renders it to text once. A draft that fails a check is written again with the
 failures as feedback, up to `Settings.attempts` times; the best attempt by the rubric is kept,
 and what still fails stays in its warnings, except a step sentence copied from the notes or
-said in the third person, which is written again on its own. A reply cut at the token limit is
+said in the third person, which is written again on its own, and a recall that names no detail
+(or an email too short to recall the conversation), which gets one sentence about a shown
+detail it leaves out. A reply cut at the token limit is
 asked again with twice the room, so no draft fails for length.
 """
 
@@ -30,7 +32,7 @@ from .guard import THIRD_PERSON_RE, Guard, instruction_echo
 from .models import Draft, DraftParts, DraftRequest, FollowUpContext, Passage, Plan
 from .render import render
 from .repair import clean_sentence, door_open, repair
-from .text.overlap import sentences
+from .text.overlap import distinctive, sentences, words
 
 logger = logging.getLogger(__name__)
 
@@ -278,6 +280,8 @@ def write_draft(
             draft = plain.model_copy(update={"checks": results, "warnings": checks.warnings_from(results)})
     if draft.parts and not all(r.passed for r in draft.checks):
         draft = rewrite_step(model, draft, plan, request, guard, stats)
+    if draft.parts and not all(r.passed for r in draft.checks):
+        draft = add_recall(model, draft, plan, request, guard, stats)
     if stats is not None:
         stats.attempts.append(draft.attempts)
     return draft
@@ -348,7 +352,15 @@ def rewrite_step(
     sentence = clean_sentence(reply.data.get("sentence", ""))
     if not sentence:
         return draft
-    parts = repair(draft.parts.model_copy(update={"step": sentence}), plan, request, guard)
+    parts = draft.parts.model_copy(update={"step": sentence})
+    return _if_better(draft, parts, plan, request, guard, "step sentence rewritten")
+
+
+def _if_better(
+    draft: Draft, parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard, what: str
+) -> Draft:
+    """The draft with these parts, repaired, when the checks then fail less; else as it was."""
+    parts = repair(parts, plan, request, guard)
     subject, body = render(parts, request.channel)
     again = draft.model_copy(
         update={"subject": subject, "body": body, "next_step": parts.step, "parts": parts}
@@ -356,10 +368,72 @@ def rewrite_step(
     results = checks.run_checks(again, plan, request, guard)
     failures = sum(1 for r in results if not r.passed)
     before = sum(1 for r in draft.checks if not r.passed)
-    logger.info("step sentence rewritten: %d failed checks (was %d)", failures, before)
+    logger.info("%s: %d failed checks (was %d)", what, failures, before)
     if failures >= before:
         return draft
     return again.model_copy(update={"checks": results, "warnings": checks.warnings_from(results)})
+
+
+def unrecalled_detail(draft: Draft, plan: Plan, guard: Guard) -> str:
+    """The shown detail a one-sentence recall of it could add, or "": when the draft names no
+    detail, or is an email too short to recall the conversation, the most specific detail the
+    recall does not mention yet. There is none to add when every detail is mentioned: a draft is
+    never padded to reach a word count."""
+    assert draft.parts is not None
+    spec = CHANNEL[draft.channel]
+    short = spec.words is not None and len(words(draft.body)) < spec.words[0]
+    if _passed(draft, "detail") and not short:
+        return ""
+    recall = " ".join(draft.parts.recall)
+    missing = [d for d in plan.details if not checks.mentions(d, recall, guard.known_stems)]
+    if not missing:
+        return ""
+    return max(missing, key=lambda d: len(distinctive(d) - guard.known_stems))
+
+
+def recall_messages(detail: str, plan: Plan, request: DraftRequest) -> list[HumanMessage]:
+    """The one message asking for a sentence recalling a detail: the detail and the names only."""
+    task = prompts.render(
+        "recall_detail",
+        sender=request.sender.strip() or "the sender",
+        contact=plan.greeting_name,
+        detail=_fence(detail),
+    )
+    return [HumanMessage(task)]
+
+
+def add_recall(
+    model: BaseChatModel,
+    draft: Draft,
+    plan: Plan,
+    request: DraftRequest,
+    guard: Guard,
+    stats: DraftStats | None = None,
+) -> Draft:
+    """A draft that names no detail of the conversation, or an email too short to recall it,
+    gets one sentence more about a shown detail its recall leaves out (a short call). The
+    sentence goes through the same repair; it is kept only when the checks then fail less."""
+    assert draft.parts is not None
+    detail = unrecalled_detail(draft, plan, guard)
+    if not detail:
+        return draft
+    try:
+        reply = llm.complete_json(
+            model,
+            recall_messages(detail, plan, request),
+            schema_name="recall",
+            schema=_schema(RewrittenStep),
+            max_tokens=REWRITE_TOKENS,
+        )
+    except TruncatedReply:
+        return draft
+    if stats is not None:
+        stats.record(reply)
+    sentence = clean_sentence(reply.data.get("sentence", ""))
+    if not sentence:
+        return draft
+    parts = draft.parts.model_copy(update={"recall": [*draft.parts.recall, sentence]})
+    return _if_better(draft, parts, plan, request, guard, "recall sentence added")
 
 
 def _passed(draft: Draft, check: str) -> bool:

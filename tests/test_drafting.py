@@ -277,6 +277,42 @@ def test_a_step_that_fails_nothing_a_rewrite_can_fix_is_not_sent_again() -> None
     assert len(model.calls) == 2
 
 
+# --- a recall sentence added about a detail the draft leaves out ------------------------------
+
+# A reply that recalls nothing of the conversation: it names no detail, and is under the email floor.
+VAGUE = dict(GOOD, recall="Thank you for the lovely chat at the Ceramics Biennale.")
+
+
+def test_a_draft_that_names_no_detail_gets_a_sentence_about_one_it_was_shown() -> None:
+    added = "I keep thinking about your talk on the wood-fired kilns you build."
+    model = FakeChatModel([VAGUE, VAGUE, {"sentence": added}])
+    draft = _drafter(model, attempts=2).draft(_request())
+    assert len(model.calls) == 3
+    task = _task(model, 2)
+    assert "wood-fired kilns" in task and "Marta" in task and "Sam Rivera" in task
+    assert "hire me" not in task and "rehab" not in task and "glaze recipe" not in task
+    assert draft.parts is not None and draft.parts.recall[-1] == added
+    assert added in draft.body and draft.ok
+
+
+def test_an_added_sentence_that_leaks_is_dropped_and_the_draft_kept_as_it_was() -> None:
+    leaky = "I hope Mateo is doing better, and I loved your talk on wood-fired kilns."
+    model = FakeChatModel([VAGUE, VAGUE, {"sentence": leaky}])
+    draft = _drafter(model, attempts=2).draft(_request())
+    assert len(model.calls) == 3
+    assert "Mateo" not in draft.body and not draft.ok
+    assert any(w.startswith("Mentions something specific") for w in draft.warnings)
+
+
+def test_a_draft_that_recalls_every_detail_is_not_padded() -> None:
+    # short, but it names the only detail there is: nothing is added to reach the word count
+    short = dict(GOOD, recall="Your wood-fired kilns talk was my favourite.")
+    model = FakeChatModel([short, short])
+    draft = _drafter(model, attempts=2).draft(_request())
+    assert len(model.calls) == 2
+    assert any(w.startswith("Fits the channel") for w in draft.warnings)
+
+
 # --- replies cut at the token limit ---------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from drafter import prompts
-from drafter.drafting import WriterReply, build_messages, rewrite_messages
+from drafter.drafting import WriterReply, build_messages, recall_messages, rewrite_messages
 from drafter.models import Contact, DraftRequest, FollowUpContext, NextStep, Passage, Plan
 
 PASSAGES = [Passage(id="playbook#offer", source="playbook", text="Offer something small.")]
@@ -89,7 +89,8 @@ def test_every_prompt_renders_with_the_variables_the_pipeline_supplies(
         for feedback in ([], ["Say when."]):
             system, user = build_messages(request, plan, PASSAGES, feedback)
             (rewrite,) = rewrite_messages("I'll send her the guide.", "it copies the notes", plan, request)
-            for message in (system, user, rewrite):
+            (recall,) = recall_messages("her talk on wood-fired kilns", plan, request)
+            for message in (system, user, rewrite, recall):
                 text = str(message.content)
                 assert "{{" not in text and "}}" not in text
     assert {name: prompts.variables(name) for name in rendered} == rendered
