@@ -25,7 +25,7 @@ STEP_ROLES: tuple[str, ...] = ("promise", "request", "plan", "ask")  # in order 
 # notes and the dev scenarios (`drafter eval reader --calibrate`): the most next-step kinds right
 # with no private clause shown.
 STEP_CONFIDENCE = 0.6
-STEP_LIKELY = 0.35
+STEP_LIKELY = 0.4
 STEP_PRIVATE_MAX = 0.25
 
 ROLE_LABELS: dict[str, str] = {

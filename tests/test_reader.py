@@ -541,6 +541,14 @@ def test_a_file_named_test_is_the_held_out_split(tmp_path: Path) -> None:
     assert load_notes(tmp_path, splits=("train", "dev")) == []
 
 
+def test_a_file_named_train_only_trains(tmp_path: Path) -> None:
+    _write_corpus(tmp_path, TINY[:4], train=2, dev=2)
+    (tmp_path / "notes_tiny.jsonl").rename(tmp_path / "notes_train_tiny.jsonl")
+    notes = load_notes(tmp_path)
+    assert len(notes) == 4 and {n.split for n in notes} == {"train"}
+    assert load_notes(tmp_path, splits=("dev", "test")) == []
+
+
 def test_a_clause_that_carries_part_of_a_secret_is_labelled_private(tmp_path: Path) -> None:
     line = "we talked about her kiln and she told me her shop is closing, don't mention it"
     (tmp_path / "notes_a.jsonl").write_text(

@@ -204,6 +204,13 @@ def test_sentences_end_after_words_pysbd_takes_for_abbreviations(text: str, expe
             "if he's still buying direct and honestly if the co-op signs with us",
             ["if he's still buying direct", "and honestly if the co-op signs with us"],
         ),
+        # someone named reporting, run on after a word in lower case; not within a longer name
+        (
+            "send her the link + my offline maps Wen said the family office is winding down",
+            ["send her the link + my offline maps", "Wen said the family office is winding down"],
+        ),
+        ("we met at the Lisbon Summit said goodbye late", ["we met at the Lisbon Summit said goodbye late"]),
+        ("talked to Maria and Wen said hi", ["talked to Maria and Wen said hi"]),
         # a report bound to the words before it stays: "I think I said", "which she said"
         ("I think I said I'd send it", ["I think I said I'd send it"]),
         ("the grant, which she said was tiny", ["the grant, which she said was tiny"]),

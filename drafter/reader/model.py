@@ -18,8 +18,9 @@ from ..models import PRIVATE_ROLES, ROLES, STEP_ROLES
 
 __all__ = ["SHOWN_PRIVATE_MAX", "ReaderModel", "load_model", "model_path"]
 
-# A clause is shown to the writer only when the reader gives it at most this chance of being private.
-SHOWN_PRIVATE_MAX = 0.15
+# A clause is shown to the writer only when the reader gives it less than this chance of being
+# private: the loosest ceiling at which no private clause of the dev split reaches the writer.
+SHOWN_PRIVATE_MAX = 0.1
 
 
 def model_path() -> Path:

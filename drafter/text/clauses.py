@@ -50,7 +50,8 @@ _CUT_RE = re.compile(
 )
 # Run-on notes (voice memos, chat) go on without punctuation: there a clause also ends after an
 # emoji or a chat aside ("lol", "haha"), and before someone reporting what was said or agreed
-# ("... two kids at the school we said we'd split the book fair"), or turning to an honest aside
+# ("... two kids at the school we said we'd split the book fair", "... + my offline maps Wen said
+# the family office is winding down"), or turning to an honest aside
 # ("... if he's still buying direct and honestly if the co-op goes with us").
 _EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d"
 _RUN_ON_RE = re.compile(
@@ -60,6 +61,8 @@ _RUN_ON_RE = re.compile(
     r"|(?:she|he|they)\s+mentioned|(?:and\s+)?(?:honestly|tbh|ngl)\s)\b)",
     re.IGNORECASE,
 )
+# Someone named reporting, run on after a word in lower case: "... my offline maps Wen said the ...".
+_NAMED_REPORT_RE = re.compile(r"(?<=[a-z])\s+(?=[A-Z][a-z]+\s+(?:said|says|told|mentioned|asked)\b)")
 # Words after which a report is part of the clause, not a new one ("she mentioned that he said").
 _BINDS_NEXT = {
     "that", "because", "when", "if", "and", "but", "so", "as", "what", "how", "why", "where",
@@ -167,6 +170,10 @@ def _blocks(lines: list[tuple[int, str]]) -> list[tuple[int, int, bool, int]]:
 def _cuts(text: str, start: int, end: int) -> list[re.Match[str]]:
     """Where clauses end between `start` and `end`, in order: turns and arrows, and run-on ends."""
     found = {m.start(): m for m in _RUN_ON_RE.finditer(text, start, end)}
+    for m in _NAMED_REPORT_RE.finditer(text, start, end):
+        before = _WORD_RE.findall(text[start : m.start()])
+        if before and before[-1].islower():  # "the maps Wen said", not "the Lisbon Summit said"
+            found[m.start()] = m
     found.update({m.start(): m for m in _CUT_RE.finditer(text, start, end)})
     ordered, last = [], -1
     for at in sorted(found):
