@@ -294,6 +294,14 @@ def test_formal_titles_and_compound_given_names(full: str, notes: str, greet: st
         ("Owen Pritchard", "met mr prichard, no, Pritchard, Owen Pritchard, at the kiln fair", "Owen"),
         ("Rafael Moreno", "rafa moreno, met him at the tri club", "Rafael"),
         ("Anil Kapoor", "Contact: Anil Kapoor, Kapoor Textiles Ltd. Mr. Kapoor likes cricket", "Mr. Kapoor"),
+        # another person's name cue is theirs, not the contact's
+        ("Grace Mwangi", "Met Grace and her CTO Peter. Peter goes by Pete and did the talking.", "Grace"),
+        ("Richard Osei", "his co-founder Rich Thompson - Thompson goes by Rich", "Richard"),
+        ("Gwen Osei", "Gwen, her boss Stanislav (goes by Stan) joined us later", "Gwen"),
+        # ... while the contact's own, after their name, a pronoun or a possessive, is hers
+        ("Margaret Byrne", "Margaret Byrne, Aoife's mum, who insists everyone calls her Peggy", "Peggy"),
+        ("Katarzyna Nowak", "Katarzyna Nowak (Polish, told me to call her Kasia)", "Kasia"),
+        ("Elizabeth Moran", "Elizabeth Moran goes by Liz", "Liz"),
     ],
 )
 def test_how_the_notes_address_them(full: str, notes: str, greet: str) -> None:

@@ -134,6 +134,8 @@ def _cued_name(full_name: str, notes: str) -> str:
     for cue in _CUE_RE.finditer(notes):
         if _NEGATED_RE.search(notes[max(0, cue.start() - 12) : cue.start()]):
             continue  # "nobody calls her Teodora"
+        if _about_someone_else(notes, cue.start(), own):
+            continue  # "her CTO Peter goes by Pete"
         words = cue.group(2).split()
         title = _title(HumanName(f"{words[0]} X")) if len(words) == 2 else ""
         if title:  # "prefers Dr. Haddad"
@@ -171,6 +173,29 @@ def _cued_name(full_name: str, notes: str) -> str:
         if permit.re is _PERMIT_AFTER_RE and _right_after_name(permit, full_name, notes):
             return name
     return _nickname(full_name, notes)
+
+
+_SUBJECTS = {"she", "he", "they", "i", "we"}
+
+
+def _about_someone_else(notes: str, at: int, own: set[str]) -> bool:
+    """Whether the name cue at `at` is about another person: a name just before it, as its
+    subject, is not one of the contact's ("Peter goes by Pete", "Thompson very much goes by
+    Rich"); "she" or "he", or their own name, keeps it theirs, and a possessive ("Aoife's mum,
+    who insists...") or an acronym says nothing of whom."""
+    sentence = re.split(r"[.!?\n,;:]\s*", notes[max(0, at - 80) : at])[-1]
+    for word in reversed(re.findall(r"[^\W\d_][\w'’-]*", sentence)[-3:]):
+        if re.search(r"['’]s$", word) or word.isupper():
+            continue  # "Aoife's mum" is not Aoife; "NB" is no one
+        if word.lower() in own or word.lower() in _SUBJECTS:
+            return False
+        if (
+            word[:1].isupper()
+            and not re.fullmatch(TITLE_PATTERN, word)
+            and (zipf_frequency(word.lower(), "en") < COMMON_WORD or _nicknames().nicknames_of(word))
+        ):
+            return True  # a name: a rare word, or a given name however common ("Peter")
+    return False
 
 
 @cache
