@@ -161,3 +161,25 @@ def test_eval_offers_every_backend(runner: CliRunner) -> None:
 
     result = runner.invoke(main, ["eval", "drafts", "-h"])
     assert "[" + "|".join(llm.backend_names()) + "]" in " ".join(result.output.split())
+
+
+def test_eval_names_scores_each_case_and_names_the_misses(runner: CliRunner, tmp_path: Path) -> None:
+    cases = tmp_path / "names.jsonl"
+    rows = [
+        {"id": "a", "contact": "Dr. María García López", "notes": "", "greet": "Dr. García López"},
+        {"id": "b", "contact": "Elizabeth Moran", "notes": "Elizabeth goes by Liz", "greet": "Liz"},
+        {"id": "c", "contact": "Robert Kaminski", "notes": "his badge said BOBBY", "greet": "Bobby"},
+    ]
+    cases.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    result = runner.invoke(main, ["eval", "names", "--cases", str(cases), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["cases"] == 3 and report["right"] == 2
+    assert report["misses"] == [{"id": "c", "expected": "Bobby", "got": "Robert"}]
+
+
+def test_eval_names_says_which_line_is_not_a_case(runner: CliRunner, tmp_path: Path) -> None:
+    cases = tmp_path / "names.jsonl"
+    cases.write_text('{"id": "a", "contact": "Ann Lee", "greet": "Ann"}\n{"id": "b"}\n', encoding="utf-8")
+    result = runner.invoke(main, ["eval", "names", "--cases", str(cases)])
+    assert result.exit_code != 0 and "names.jsonl, line 2" in result.output

@@ -1,4 +1,5 @@
-"""`drafter eval drafts|reader|retrieval`: measure the drafts, the note reader and retrieval."""
+"""`drafter eval drafts|reader|retrieval|names`: measure the drafts, the note reader, retrieval
+and the greeting."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ def eval_group() -> None:
 eval_group.add_command(eval_retrieval_cmd, "retrieval")
 
 DEFAULT_SCENARIOS = Path(__file__).resolve().parents[2] / "evals" / "scenarios.jsonl"
+DEFAULT_NAMES = Path(__file__).resolve().parents[2] / "evals" / "names.jsonl"
 
 
 @eval_group.command("drafts")
@@ -58,6 +60,42 @@ def eval_drafts(scenarios: Path, backend: str | None, split: str, limit: int | N
 
     report = run_eval(items, drafter, progress=progress)
     click.echo(report.model_dump_json(indent=2) if as_json else format_report(report))
+
+
+@eval_group.command("names")
+@click.option(
+    "--cases",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    default=DEFAULT_NAMES,
+    show_default="evals/names.jsonl",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def eval_names(cases: Path, as_json: bool) -> None:
+    """Greet by the right name: the contact field and the notes against the labelled greeting."""
+    from ..errors import InputError
+    from ..text.names import greeting_name
+
+    right, misses, total = 0, [], 0
+    for number, line in enumerate(cases.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            case = json.loads(line)
+            got = greeting_name(case["contact"], case.get("notes", ""))
+            want = case["greet"]
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise InputError(f"{cases.name}, line {number}: not a name case ({exc}); fix it") from exc
+        total += 1
+        if got.lower() == want.lower():
+            right += 1
+        else:
+            misses.append({"id": case.get("id", str(number)), "expected": want, "got": got})
+    if as_json:
+        click.echo(json.dumps({"cases": total, "right": right, "misses": misses}, indent=2))
+        return
+    click.echo(f"greeting right: {right} of {total} ({right / max(total, 1):.1%})")
+    for miss in misses:
+        click.echo(f"  {miss['id']}: expected {miss['expected']!r}, got {miss['got']!r}")
 
 
 def _dev_scenario_steps() -> list[tuple[Any, str, list[str], str]]:
