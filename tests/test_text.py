@@ -302,6 +302,15 @@ def test_formal_titles_and_compound_given_names(full: str, notes: str, greet: st
         ("Margaret Byrne", "Margaret Byrne, Aoife's mum, who insists everyone calls her Peggy", "Peggy"),
         ("Katarzyna Nowak", "Katarzyna Nowak (Polish, told me to call her Kasia)", "Kasia"),
         ("Elizabeth Moran", "Elizabeth Moran goes by Liz", "Liz"),
+        # a short form of the given name in a sentence that names them is what they go by ...
+        ("Thomas Brennan", "Tom Brennan? He signs all his emails just 'Tom'.", "Tom"),
+        ("Jonathan Okafor", "Jonathan, he's like, 'it's Jon, no h, please'", "Jon"),
+        ("Josephine Akande", "Josephine - Jo, NOT Josie. Runs events.", "Jo"),
+        # ... unless it is someone else's or negated
+        ("Daniel Moreau", "Met Daniel, he brought his teenage son Danny along.", "Daniel"),
+        ("Jennifer Walsh", "Jennifer came with Jenny Park, her manager.", "Jennifer"),
+        ("Rebecca Stein", "Rebecca runs people ops. Don't ever call Rebecca Becky.", "Rebecca"),
+        ("Alexandra Chen", "Alexandra Chen leads the Alexa team's speech work", "Alexandra"),
     ],
 )
 def test_how_the_notes_address_them(full: str, notes: str, greet: str) -> None:

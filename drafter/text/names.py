@@ -17,6 +17,8 @@ from nameparser import HumanName
 from nicknames import NickNamer
 from wordfreq import zipf_frequency
 
+from .sentences import sentence_spans
+
 __all__ = ["TITLE_PATTERN", "greeting_name", "is_name_cue", "name_forms"]
 
 # A cue in the notes for the name the contact uses (the cue in any case, the name capitalised):
@@ -295,6 +297,57 @@ def _nickname(full_name: str, notes: str) -> str:
         # a short form of the given name ("Teo"), or at least not a common word ("Partner, Ansah & Co")
         if nick[:2].lower() == first[:2].lower() or zipf_frequency(nick.lower(), "en") < 4:
             return _tidy(nick)
+    return _short_form_beside(parsed, notes)
+
+
+def _with_other_family_name(token: str, own: set[str], notes: str) -> bool:
+    """Whether the notes anywhere follow the name with a family name not theirs ("Jenny Park")."""
+    for after in re.finditer(rf"(?<![\w'’-])(?i:{re.escape(token)})\s+([A-Z][a-z][\w'’-]*)", notes):
+        if after.group(1).lower() not in own:
+            return True
+    return False
+
+
+# Someone of theirs or yours, named after who they are: "his teenage son Danny", "her CTO Peter".
+_RELATION_BEFORE_RE = re.compile(
+    r"(?i)\b(?:his|her|their|my|our)\s+(?:[\w-]+\s+){0,1}(?!(?:said|says|wrote|signs|signed)\s)[\w-]+\s+$"
+)
+# A negation a few words before ("don't call her Becky", "NOT Josie"), or an article just before
+# ("the Alexa team").
+_NOT_BEFORE_RE = re.compile(
+    r"(?i)(?:\b(?:not|never|don't|nobody|no one)\W+(?:\w+\W+){0,3}|\b(?:the|a|an)\W*)$"
+)
+
+
+def _short_form_beside(parsed: HumanName, notes: str) -> str:
+    """A short form of their given name ("Bobby" for Robert, by the `nicknames` dataset, or part
+    of it: "Deb" for Deborah) said in a sentence that also names them: "nobody calls him Robert,
+    his badge said BOBBY", "he signs 'Tom', Thomas Brennan". Not counted: a form said with
+    another family name anywhere ("Jenny Park"), after who someone is ("his teenage son Danny"),
+    or after a negation or an article ("NOT Josie", "the Alexa team")."""
+    first = parsed.first
+    if len(first) < 3:
+        return ""
+    own = {w.lower() for w in _name_words(parsed)}
+    forms = _nicknames().nicknames_of(first) | {first.lower()}
+    word = r"[^\W\d_][\w'’-]*"
+    for line in notes.splitlines():
+        for a, b in sentence_spans(line):
+            sentence = line[a:b]
+            if not own & {w.lower() for w in re.findall(word, sentence)}:
+                continue
+            for found in re.finditer(word, sentence):
+                token = found.group(0)
+                low = token.lower()
+                if low in own or not token[:1].isupper() or len(low) < 2:
+                    continue
+                short = low in forms or (len(low) >= 3 and low in first.lower())
+                before = sentence[: found.start()]
+                if not short or _NOT_BEFORE_RE.search(before) or _RELATION_BEFORE_RE.search(before):
+                    continue
+                if _with_other_family_name(token, own, notes):
+                    continue  # "Jenny Park": someone else
+                return _tidy(token)
     return ""
 
 
