@@ -302,6 +302,7 @@ def test_formal_titles_and_compound_given_names(full: str, notes: str, greet: st
         ("Margaret Byrne", "Margaret Byrne, Aoife's mum, who insists everyone calls her Peggy", "Peggy"),
         ("Katarzyna Nowak", "Katarzyna Nowak (Polish, told me to call her Kasia)", "Kasia"),
         ("Elizabeth Moran", "Elizabeth Moran goes by Liz", "Liz"),
+        ("Nadia Haddad", "she corrected him: 'Dr. Haddad, please.'", "Dr. Haddad"),
         # a short form of the given name in a sentence that names them is what they go by ...
         ("Thomas Brennan", "Tom Brennan? He signs all his emails just 'Tom'.", "Tom"),
         ("Jonathan Okafor", "Jonathan, he's like, 'it's Jon, no h, please'", "Jon"),

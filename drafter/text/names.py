@@ -170,6 +170,9 @@ def _cued_name(full_name: str, notes: str) -> str:
     )
     for permit in permits:
         name = _tidy(permit.group(1))
+        titled = re.search(rf"(?<![\w.])({TITLE_PATTERN})\.?\s+$", notes[: permit.start(1)])
+        if titled and _title(HumanName(f"{titled.group(1)} X")) and name.lower() in _own_words(full_name):
+            name = f"{_title(HumanName(f'{titled.group(1)} X'))} {name}"  # "'Dr. Haddad, please.'"
         if _is_form_of(name, full_name) or _signed_beside(permit, full_name, notes):
             return name
         if permit.re is _PERMIT_AFTER_RE and _right_after_name(permit, full_name, notes):
