@@ -83,11 +83,16 @@ def with_when(sentence: str, when: str) -> str:
     return f"{body.rstrip(' ,')} {when}{end}"
 
 
-def _subject_from(plan: Plan, names: set[str]) -> str:
-    """A subject from the rare words of the first detail, their names aside."""
-    topic = plan.details[0] if plan.details else (plan.follow_up.previous_topic if plan.follow_up else "")
-    rare = [w for w in words(topic) if stem(w.lower()) in distinctive(topic) and w not in names]
-    return ("Following up: " + " ".join(rare[:3]))[:SUBJECT_MAX] if rare else "Great to meet you"
+def _subject_from(plan: Plan, guard: Guard) -> str:
+    """A subject from the rare words of a detail, their names aside: the first detail whose
+    subject the guard lets through (a detail's words can still sit close to a private clause)."""
+    topics = plan.details or ([plan.follow_up.previous_topic] if plan.follow_up else [])
+    for topic in topics:
+        rare = [w for w in words(topic) if stem(w.lower()) in distinctive(topic) and w not in guard.names]
+        subject = ("Following up: " + " ".join(rare[:3]))[:SUBJECT_MAX] if rare else ""
+        if subject and not guard.unshown_words(subject) and not guard.close_to_private([subject]):
+            return subject
+    return "Great to meet you"
 
 
 # Words a modifying phrase starts with: cut before one, the sentence still stands.
@@ -161,7 +166,7 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
             or guard.close_to_private([subject])
             or guard.repeating_before([subject])
         ):
-            subject = _subject_from(plan, guard.names)
+            subject = _subject_from(plan, guard)
         if len(subject) > SUBJECT_MAX:
             subject = subject[:SUBJECT_MAX].rsplit(" ", 1)[0]
     else:

@@ -456,6 +456,19 @@ def test_a_nudge_does_not_say_the_last_step_again_in_other_words() -> None:
     assert "repeats the step of your last message" in results["next_step"].message
 
 
+def test_a_fallback_subject_close_to_a_private_clause_names_another_detail() -> None:
+    pitch = "I want to pitch our wake-word engine to the Alexa team at some point"
+    first = "two people from the Alexa team asked about wake-word false alarms"
+    request = _request(notes=f"{NOTES}\n- {first}\n- {pitch}")
+    plan = _plan(details=[first, TOPIC], held_back=[AGENDA, CONFIDENCE, pitch])
+    guard = Guard(request, plan)
+    assert guard.close_to_private(["Following up: Alexa wake-word"])  # the first detail's subject
+    leaky = _with(subject="Pitching our wake-word engine to the Alexa team")
+    fixed = repair(leaky, plan, request, guard)
+    assert fixed.subject == "Following up: kilns"
+    assert _run(fixed, plan=plan, request=request)["no_leak"].passed
+
+
 def test_repair_drops_a_recall_that_says_the_step_again() -> None:
     plan, request = _plan(), _request()
     twice = "I promised to send you my glaze recipe."
