@@ -61,9 +61,13 @@ def model_stub(pace: Pace) -> StubServer:
 
 
 def names_drafted(stub: StubServer) -> collections.Counter[str]:
-    """How many model requests named each contact."""
+    """How many drafts the model wrote for each contact: its requests for a whole message that
+    name them (a one-sentence rewrite of a draft's step or recall is part of the same draft)."""
     counts: collections.Counter[str] = collections.Counter()
     for request in list(stub.requests):
+        schema = (request["body"].get("response_format") or {}).get("json_schema") or {}
+        if schema.get("name", "follow_up") != "follow_up":
+            continue
         text = str(request["body"].get("messages", ""))
         for name in NAMES:
             if re.search(rf"\b{name}\b", text):
