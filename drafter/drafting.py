@@ -337,23 +337,26 @@ def rewrite_step(
         sentence, problem = plan.step_clause, "it is a jotting from the notes, not a sentence of the message"
     if not problem:
         return draft
-    try:
-        reply = llm.complete_json(
-            model,
-            rewrite_messages(sentence, problem, plan, request),
-            schema_name="step",
-            schema=_schema(RewrittenStep),
-            max_tokens=REWRITE_TOKENS,
-        )
-    except TruncatedReply:
-        return draft
-    if stats is not None:
-        stats.record(reply)
-    sentence = clean_sentence(reply.data.get("sentence", ""))
+    sentence = _one_sentence(model, rewrite_messages(sentence, problem, plan, request), "step", stats)
     if not sentence:
         return draft
     parts = draft.parts.model_copy(update={"step": sentence})
     return _if_better(draft, parts, plan, request, guard, "step sentence rewritten")
+
+
+def _one_sentence(
+    model: BaseChatModel, messages: list[HumanMessage], schema_name: str, stats: DraftStats | None
+) -> str:
+    """One sentence asked for in a short call, cleaned; "" when the reply is cut or empty."""
+    try:
+        reply = llm.complete_json(
+            model, messages, schema_name=schema_name, schema=_schema(RewrittenStep), max_tokens=REWRITE_TOKENS
+        )
+    except TruncatedReply:
+        return ""
+    if stats is not None:
+        stats.record(reply)
+    return clean_sentence(reply.data.get("sentence", ""))
 
 
 def _if_better(
@@ -417,19 +420,7 @@ def add_recall(
     detail = unrecalled_detail(draft, plan, guard)
     if not detail:
         return draft
-    try:
-        reply = llm.complete_json(
-            model,
-            recall_messages(detail, plan, request),
-            schema_name="recall",
-            schema=_schema(RewrittenStep),
-            max_tokens=REWRITE_TOKENS,
-        )
-    except TruncatedReply:
-        return draft
-    if stats is not None:
-        stats.record(reply)
-    sentence = clean_sentence(reply.data.get("sentence", ""))
+    sentence = _one_sentence(model, recall_messages(detail, plan, request), "recall", stats)
     if not sentence:
         return draft
     parts = draft.parts.model_copy(update={"recall": [*draft.parts.recall, sentence]})
