@@ -187,7 +187,8 @@ class Guard:
         """The sentences that say again what an earlier message to them said: as close in meaning
         as a repeat, or with a phrase of it that this message was not shown."""
         again = {s for s in sentences if phrases(s) & self._said_phrases}
-        return [s for s in sentences if s in again or s in self._similar(sentences, self.said_before)]
+        again.update(self._similar(sentences, self.said_before))
+        return [s for s in sentences if s in again]
 
     def close_to_private(self, sentences: list[str]) -> list[str]:
         """The sentences whose meaning is close to a private clause."""

@@ -171,8 +171,9 @@ def _cued_name(full_name: str, notes: str) -> str:
     for permit in permits:
         name = _tidy(permit.group(1))
         titled = re.search(rf"(?<![\w.])({TITLE_PATTERN})\.?\s+$", notes[: permit.start(1)])
-        if titled and _title(HumanName(f"{titled.group(1)} X")) and name.lower() in _own_words(full_name):
-            name = f"{_title(HumanName(f'{titled.group(1)} X'))} {name}"  # "'Dr. Haddad, please.'"
+        title = _title(HumanName(f"{titled.group(1)} X")) if titled else ""
+        if title and name.lower() in _own_words(full_name):
+            name = f"{title} {name}"  # "'Dr. Haddad, please.'"
         if _is_form_of(name, full_name) or _signed_beside(permit, full_name, notes):
             return name
         if permit.re is _PERMIT_AFTER_RE and _right_after_name(permit, full_name, notes):
@@ -181,6 +182,7 @@ def _cued_name(full_name: str, notes: str) -> str:
 
 
 _SUBJECTS = {"she", "he", "they", "i", "we"}
+_WORD = r"[^\W\d_][\w'’-]*"  # a word of the notes that starts with a letter
 
 
 def _about_someone_else(notes: str, at: int, own: set[str]) -> bool:
@@ -189,7 +191,7 @@ def _about_someone_else(notes: str, at: int, own: set[str]) -> bool:
     Rich"); "she" or "he", or their own name, keeps it theirs, and a possessive ("Aoife's mum,
     who insists...") or an acronym says nothing of whom."""
     sentence = re.split(r"[.!?\n,;:]\s*", notes[max(0, at - 80) : at])[-1]
-    for word in reversed(re.findall(r"[^\W\d_][\w'’-]*", sentence)[-3:]):
+    for word in reversed(re.findall(_WORD, sentence)[-3:]):
         if re.search(r"['’]s$", word) or word.isupper():
             continue  # "Aoife's mum" is not Aoife; "NB" is no one
         if word.lower() in own or word.lower() in _SUBJECTS:
@@ -324,8 +326,8 @@ _NOT_BEFORE_RE = re.compile(
 
 def _short_form_beside(parsed: HumanName, notes: str) -> str:
     """A short form of their given name ("Bobby" for Robert, by the `nicknames` dataset, or part
-    of it: "Deb" for Deborah) said in a sentence that also names them: "nobody calls him Robert,
-    his badge said BOBBY", "he signs 'Tom', Thomas Brennan". Not counted: a form said with
+    of it: "Deb" for Deborah) said in a sentence that also names them: "Jonathan, he's like,
+    'it's Jon, no h'", "Tom Brennan? He signs his emails just 'Tom'". Not counted: a form said with
     another family name anywhere ("Jenny Park"), after who someone is ("his teenage son Danny"),
     or after a negation or an article ("NOT Josie", "the Alexa team")."""
     first = parsed.first
@@ -333,13 +335,12 @@ def _short_form_beside(parsed: HumanName, notes: str) -> str:
         return ""
     own = {w.lower() for w in _name_words(parsed)}
     forms = _nicknames().nicknames_of(first) | {first.lower()}
-    word = r"[^\W\d_][\w'’-]*"
     for line in notes.splitlines():
         for a, b in sentence_spans(line):
             sentence = line[a:b]
-            if not own & {w.lower() for w in re.findall(word, sentence)}:
+            if not own & {w.lower() for w in re.findall(_WORD, sentence)}:
                 continue
-            for found in re.finditer(word, sentence):
+            for found in re.finditer(_WORD, sentence):
                 token = found.group(0)
                 low = token.lower()
                 if low in own or not token[:1].isupper() or len(low) < 2:
