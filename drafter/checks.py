@@ -21,6 +21,7 @@ from .models import CheckResult, Draft, DraftParts, DraftRequest, Plan
 from .retrieval.embeddings import load_encoder
 from .text.dates import HORIZON_DAYS
 from .text.overlap import distinctive, is_common, meaning_words, stem, words
+from .text.whole import unfinished
 
 __all__ = ["CHECKS", "LABELS", "mentions", "run_checks", "warnings_from"]
 
@@ -31,7 +32,7 @@ LABELS: dict[str, str] = {
     "when": "Says roughly when you'll follow up",
     "no_leak": "Leaves your agenda and private notes out",
     "no_copy": "Written fresh, not pasted from your notes",
-    "placeholders": "No placeholders left",
+    "ready": "Ready to send: no blanks, no broken sentences",
     "channel_fit": "Fits the channel",
     "voice": "Written by you, to them",
     "invented": "Nothing made up",
@@ -166,13 +167,17 @@ def check_no_copy(
     return _result("no_copy", True)
 
 
-def check_placeholders(
+def check_ready(
     draft: Draft, parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard
 ) -> CheckResult:
     found = [m.group(0) for t in (parts.subject, *parts.sentences) for m in _PLACEHOLDER_RE.finditer(t)]
     if found:
-        return _result("placeholders", False, f"fill in or remove: {', '.join(found[:4])}")
-    return _result("placeholders", True)
+        return _result("ready", False, f"fill in or remove: {', '.join(found[:4])}")
+    for text in (parts.subject, *parts.sentences):
+        problem = unfinished(text)
+        if problem:
+            return _result("ready", False, f"finish the sentence ({problem}): '{text[:60]}'")
+    return _result("ready", True)
 
 
 def check_channel_fit(
@@ -269,7 +274,7 @@ CHECKS: tuple[Check, ...] = (
     check_when,
     check_no_leak,
     check_no_copy,
-    check_placeholders,
+    check_ready,
     check_channel_fit,
     check_voice,
     check_invented,

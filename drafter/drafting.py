@@ -5,11 +5,11 @@ the guidance passages. It replies with typed parts (`WriterReply`, whose JSON sc
 generated from the model class). Code keeps the draft as `DraftParts` through repair and the
 checks, and renders it to text once. A draft that fails a check is written again with the
 failures as feedback, up to `Settings.attempts` times; the best attempt by the rubric is kept,
-and what still fails stays in its warnings, except a step sentence copied from the notes or
-said in the third person, which is written again on its own, and a recall that names no detail
-(or an email too short to recall the conversation), which gets one sentence about a shown
-detail it leaves out. A reply cut at the token limit is
-asked again with twice the room, so no draft fails for length.
+and what still fails stays in its warnings, except a step sentence copied from the notes, said
+in the third person or broken off, which is written again on its own, and a recall that names
+no detail (or an email too short to recall the conversation), which gets one sentence about a
+shown detail it leaves out. A reply cut at the token limit is asked again with twice the room,
+so no draft fails for length.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from .models import Draft, DraftParts, DraftRequest, FollowUpContext, Passage, P
 from .render import render
 from .repair import clean_sentence, door_open, repair
 from .text.overlap import distinctive, sentences, words
+from .text.whole import unfinished
 
 logger = logging.getLogger(__name__)
 
@@ -301,6 +302,8 @@ def step_problem(parts: DraftParts, guard: Guard) -> str:
         return "it repeats the instructions the writer was given instead of saying the step"
     if THIRD_PERSON_RE.search(parts.step):  # the voice check allows no "he" or "she" in the step
         return 'it speaks about them as "he" or "she" instead of to them as "you"'
+    if unfinished(parts.step):
+        return "it breaks off before the sentence is finished"
     return ""
 
 
@@ -325,10 +328,10 @@ def rewrite_step(
     guard: Guard,
     stats: DraftStats | None = None,
 ) -> Draft:
-    """A step sentence the attempts left copied from the notes, or in the third person, written
-    again on its own (a short call); one that echoes the instructions or states another step than
-    the notes' is written from the notes' step clause. The rewrite is kept only when the checks
-    then fail less."""
+    """A step sentence the attempts left copied from the notes, in the third person or broken off
+    ("...and the by Friday."), written again on its own (a short call); one that echoes the
+    instructions or states another step than the notes' is written from the notes' step clause.
+    The rewrite is kept only when the checks then fail less."""
     assert draft.parts is not None
     sentence, problem = draft.parts.step, step_problem(draft.parts, guard)
     if plan.step_clause and (instruction_echo(sentence) or not _passed(draft, "next_step")):

@@ -14,8 +14,10 @@ or add the plan's own words.
 - the next step carries the plan's "when" (a delivery, which happens now, is left as written);
 - a short channel that runs over its length keeps one recall sentence: the one that names the
   most of the chosen details;
-- a subject that fails the guard, or says again an earlier message's step, is replaced by one
-  naming a shared topic.
+- a subject that fails the guard, says again an earlier message's step or breaks off, is
+  replaced by one naming a shared topic, and one cut to length does not end on "and" or "with";
+- a recall sentence that breaks off (a bracket never closed, "...the warehouses and.") is
+  dropped, and a cut or a time phrase never leaves one.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from .render import render
 from .text.dates import find_when
 from .text.overlap import distinctive, stem, words
 from .text.person import to_second_person
+from .text.whole import trim_dangling, unfinished
 
 logger = logging.getLogger(__name__)
 
@@ -55,19 +58,34 @@ def clean_sentence(text: object) -> str:
 
 # A vague time the writer may put in place of the plan's ("in the next few weeks", "soon").
 _VAGUE_WHEN_RE = re.compile(
-    r"\b(?:(?:in|within|over)\s+the\s+(?:next\s+)?(?:few|couple(?:\s+of)?)\s+(?:days|weeks|months)|soon)\b",
+    r"\b(?:(?:in|within|over)\s+the\s+(?:(?:next|coming)\s+(?:(?:few|couple(?:\s+of)?)\s+)?"
+    r"|(?:few|couple(?:\s+of)?)\s+)(?:days|weeks|months)|soon)\b",
     re.I,
 )
 
 
 def with_when(sentence: str, when: str) -> str:
-    """The step sentence with the plan's exact "when" phrase: a shortened form is replaced, a
-    missing one is added before the final punctuation."""
+    """The step sentence with the plan's exact "when" phrase: a shortened form or another time is
+    replaced, a missing one is added before the final punctuation. A replacement that would leave
+    the sentence broken ("on the in the next few weeks") gives way to the phrase added at the end."""
     if not sentence or not when or when.lower() in sentence.lower():
         return sentence
+    placed = _placed_when(sentence, when)
+    if unfinished(placed) and not unfinished(sentence):
+        return _when_at_end(sentence, when)
+    return placed
+
+
+def _when_at_end(sentence: str, when: str) -> str:
+    body, end = (sentence[:-1], sentence[-1]) if sentence[-1] in ".!?" else (sentence, ".")
+    return f"{body.rstrip(' ,')} {when}{end}"
+
+
+def _placed_when(sentence: str, when: str) -> str:
     core = _WHEN_LEAD_RE.sub("", when).strip()
     if core and core.lower() != when.lower():
-        found = re.search(r"(\b(in|within|by|over)\s+(the\s+)?)?\b" + re.escape(core) + r"\b", sentence, re.I)
+        words_before = r"(?:\b(?:in|within|by|over|on|during|for)\s+)?(?:\bthe\s+)?"
+        found = re.search(words_before + r"\b" + re.escape(core) + r"\b", sentence, re.I)
         if found:
             return sentence[: found.start()] + when + sentence[found.end() :]
     vague = _VAGUE_WHEN_RE.search(sentence)
@@ -79,8 +97,7 @@ def with_when(sentence: str, when: str) -> str:
         lead = re.search(r"\b(in|within|by|over|on)\s+(the\s+)?$", sentence[:at], re.I)
         start = lead.start() if lead else at
         return sentence[:start] + when + sentence[at + len(other[0]) :]
-    body, end = (sentence[:-1], sentence[-1]) if sentence[-1] in ".!?" else (sentence, ".")
-    return f"{body.rstrip(' ,')} {when}{end}"
+    return _when_at_end(sentence, when)
 
 
 def _subject_from(plan: Plan, guard: Guard) -> str:
@@ -89,10 +106,17 @@ def _subject_from(plan: Plan, guard: Guard) -> str:
     topics = plan.details or ([plan.follow_up.previous_topic] if plan.follow_up else [])
     for topic in topics:
         rare = [w for w in words(topic) if stem(w.lower()) in distinctive(topic) and w not in guard.names]
-        subject = ("Following up: " + " ".join(rare[:3]))[:SUBJECT_MAX] if rare else ""
+        subject = _fitted("Following up: " + " ".join(rare[:3])) if rare else ""
         if subject and not guard.unshown_words(subject) and not guard.close_to_private([subject]):
             return subject
     return "Great to meet you"
+
+
+def _fitted(subject: str) -> str:
+    """A subject within the channel's length, cut at a word and not after one that needs more."""
+    if len(subject) <= SUBJECT_MAX:
+        return subject
+    return trim_dangling(subject[: SUBJECT_MAX + 1].rsplit(" ", 1)[0])
 
 
 # Words a modifying phrase starts with: cut before one, the sentence still stands.
@@ -108,18 +132,23 @@ _MIN_WORDS = 5
 def uncopied(sentence: str, guard: Guard) -> str:
     """A sentence that copies the notes, cut at the end of a phrase before the copying
     reaches the guard's length ("... your recordings from the cloud forest above Oaxaca" ->
-    "... your recordings."); "" when no such cut leaves a whole sentence."""
+    "... your recordings."); "" when no such cut leaves a whole sentence (one that closes its
+    brackets and does not break off after "the" or "and")."""
     if not guard.copied(sentence):
         return sentence
     stripped = sentence.rstrip()
     mark = stripped[-1] if stripped.endswith(("?", "!")) else "."
     tokens = stripped.rstrip(".!?").split()
     for end in range(len(tokens) - 1, _MIN_WORDS - 1, -1):
-        starts_phrase = tokens[end].lower() in _PHRASE_STARTS or tokens[end - 1].endswith((",", ";"))
+        starts_phrase = (
+            tokens[end].lower() in _PHRASE_STARTS
+            or tokens[end].startswith(("(", "-", "–", "—"))
+            or tokens[end - 1].endswith((",", ";"))
+        )
         if not starts_phrase or {t.lower() for t in tokens[max(0, end - 4) : end]} & _SUBORDINATORS:
             continue
-        prefix = " ".join(tokens[:end]).rstrip(",;:")
-        if not guard.copied(prefix):
+        prefix = " ".join(tokens[:end]).rstrip(",;:-–—")
+        if not guard.copied(prefix) and not unfinished(prefix + mark):
             return prefix + mark
     return ""
 
@@ -153,6 +182,7 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
         and not guard.from_examples(s)
         and plan.follow_up_when.lower() not in s.lower()
         and not instruction_echo(s)
+        and not unfinished(s)
     ]
     if len(kept) < len(parts.recall):
         logger.info("recall: %d of %d sentences kept", len(kept), len(parts.recall))
@@ -165,10 +195,10 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
             or guard.from_examples(subject)
             or guard.close_to_private([subject])
             or guard.repeating_before([subject])
+            or unfinished(subject)
         ):
             subject = _subject_from(plan, guard)
-        if len(subject) > SUBJECT_MAX:
-            subject = subject[:SUBJECT_MAX].rsplit(" ", 1)[0]
+        subject = _fitted(subject)
     else:
         subject = ""
     fixed = parts.model_copy(

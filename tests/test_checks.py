@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from drafter.channels import SUBJECT_MAX
 from drafter.checks import CHECKS, LABELS, mentions, run_checks, warnings_from
 from drafter.guard import Guard
 from drafter.models import Contact, Draft, DraftParts, DraftRequest, FollowUpContext, Plan
@@ -230,8 +231,32 @@ def test_no_copy() -> None:
 def test_placeholders(hole: str) -> None:
     parts = _with(recall=[*GOOD_PARTS.recall[:1], f"I keep thinking about wood-fired kilns at {hole}."])
     results = _run(parts)
-    assert not results["placeholders"].passed
-    assert hole in results["placeholders"].message
+    assert not results["ready"].passed
+    assert hole in results["ready"].message
+
+
+@pytest.mark.parametrize(
+    ("part", "text", "problem"),
+    [
+        ("recall", "I also loved hearing about your kilns (the big one in the yard.", "'(' is not closed"),
+        ("recall", "I keep thinking about your wood-fired kilns and.", "after 'and'"),
+        ("step", "As promised, I'll send you my glaze recipe on the by Friday.", "'the by'"),
+        ("subject", "Your wood-fired kilns and your", "after 'your'"),
+    ],
+)
+def test_a_sentence_that_breaks_off_is_not_ready_to_send(part: str, text: str, problem: str) -> None:
+    changes: dict[str, Any] = {part: [GOOD_PARTS.recall[0], text] if part == "recall" else text}
+    results = _run(_with(**changes))
+    assert _failed(results) == {"ready"}
+    assert problem in results["ready"].message
+
+
+def test_whole_sentences_ending_on_a_preposition_or_a_quotation_are_ready() -> None:
+    recall = [
+        "Your kilns are something I want to learn more about.",
+        'I keep thinking about your "slow cooling" idea for wood-fired kilns.',
+    ]
+    assert _run(_with(recall=recall))["ready"].passed
 
 
 def test_channel_fit_email_length_and_subject() -> None:
@@ -412,6 +437,29 @@ def test_repair_cuts_a_copied_recall_at_a_phrase_boundary_or_drops_it() -> None:
     # a cut that would leave a clause without its verb is no cut: the sentence goes
     assert uncopied("I loved how your talk on wood-fired kilns was the highlight of the day.", guard) == ""
     assert uncopied(GOOD_PARTS.recall[1], guard) == GOOD_PARTS.recall[1]
+
+
+def test_a_cut_never_leaves_a_bracket_open_or_a_sentence_broken_off() -> None:
+    plan = _plan()
+    aside = "she learned Zapotec weaving from her grandmother in Teotitlan"
+    request = _request(notes=NOTES + "\n- " + f"her daughter's school ({aside})")
+    guard = Guard(request, plan)
+    # the cut goes before the bracket, not inside it
+    sentence = f"I enjoyed hearing about your daughter's school ({aside})."
+    assert uncopied(sentence, guard) == "I enjoyed hearing about your daughter's school."
+
+
+def test_repair_drops_a_recall_that_breaks_off_and_fits_a_long_subject_at_a_whole_phrase() -> None:
+    plan, request = _plan(), _request()
+    broken = _with(
+        recall=[GOOD_PARTS.recall[0], "I keep thinking about your wood-fired kilns and."],
+        subject="Your talk at the Ceramics Biennale about firing kilns with wood, and the slow cooling of",
+    )
+    fixed = repair(broken, plan, request, Guard(request, plan))
+    assert fixed.recall == [GOOD_PARTS.recall[0]]
+    assert len(fixed.subject) <= SUBJECT_MAX
+    assert fixed.subject.split()[-1] not in {"of", "the", "and", "with"}
+    assert _run(fixed)["ready"].passed
 
 
 def test_repair_cuts_a_step_that_names_the_promised_thing_in_the_notes_words() -> None:

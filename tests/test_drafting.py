@@ -249,6 +249,15 @@ def test_a_step_about_them_in_the_third_person_is_written_again_to_them() -> Non
     assert draft.next_step == to_them and draft.ok
 
 
+def test_a_step_that_breaks_off_is_written_again_whole() -> None:
+    broken = dict(GOOD, next_step="As promised, I'll send you my glaze recipe and the by Friday.")
+    whole = "As promised, I'll send you my glaze recipe and firing schedule by Friday."
+    model = FakeChatModel([broken, broken, {"sentence": whole}])
+    draft = _drafter(model, attempts=2).draft(_request())
+    assert len(model.calls) == 3 and "breaks off" in _task(model, 2)
+    assert draft.next_step == whole and draft.ok
+
+
 def test_a_step_that_echoes_the_instructions_is_written_from_the_notes_step() -> None:
     echo = dict(GOOD, next_step="I will do the thing from the notes for them by Friday.")
     fresh = "As promised, I'll send you my glaze recipe and firing schedule by Friday."

@@ -30,6 +30,24 @@ from drafter.repair import with_when
         # the plan's phrase already there: unchanged; none at all: added before the punctuation
         ("I will send it by Friday.", "by Friday", "I will send it by Friday."),
         ("Shall we meet?", "next month", "Shall we meet next month?"),
+        # "in the coming weeks" is a vague time like "in the next few weeks": replaced, not doubled
+        (
+            "I'll send it in the coming weeks.",
+            "in the next few days",
+            "I'll send it in the next few days.",
+        ),
+        # the writer's own words around the plan's time go with it
+        (
+            "I'll send it over during the next few weeks.",
+            "in the next few weeks",
+            "I'll send it over in the next few weeks.",
+        ),
+        # a replacement that would leave "the" without its noun gives way to the phrase at the end
+        (
+            "I'll share the recording of the December 3 session.",
+            "by Friday",
+            "I'll share the recording of the December 3 session by Friday.",
+        ),
     ],
 )
 def test_the_step_says_the_plans_when_once(sentence: str, when: str, repaired: str) -> None:

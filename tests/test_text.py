@@ -11,6 +11,7 @@ from drafter.text.dates import default_when, find_when
 from drafter.text.names import greeting_name, is_name_cue, name_forms
 from drafter.text.overlap import copied_runs, distinctive, sentences, stem
 from drafter.text.person import to_second_person
+from drafter.text.whole import trim_dangling, unfinished
 
 TODAY = dt.date(2026, 11, 28)  # a Saturday
 
@@ -386,3 +387,38 @@ def test_he_and_she_become_you_where_no_one_else_is_meant(text: str, spoken_to: 
 )
 def test_a_clause_that_only_says_their_name_is_a_name_cue(clause: str, name: str, cue: bool) -> None:
     assert is_name_cue(clause, name) is cue
+
+
+@pytest.mark.parametrize(
+    ("sentence", "problem"),
+    [
+        ("I also spent the breaks with Dev (his daughter's.", "'(' is not closed"),
+        ('I loved your "slow food idea.', "quotation is not closed"),
+        ("Thank you for the conversation about the old brick warehouses and", "after 'and'"),
+        ("I enjoyed hearing about your farm and your .", "after 'your'"),
+        ("I'll send you more about your research on the in the next few weeks.", "'the in'"),
+        ("Great to hear about a the plans.", "'a the'"),
+        # whole sentences: a preposition at the end, quotes, brackets closed, numbers
+        ("It was the kind of project I'd love to hear more about.", ""),
+        ("Your 'mirror drill' in pairs stuck with me.", ""),
+        ("I met Dev (your colleague) at the breaks.", ""),
+        ("I'll send the notes after the 15th.", ""),
+        ("Let me know if you need any.", ""),
+    ],
+)
+def test_a_sentence_that_breaks_off_is_named(sentence: str, problem: str) -> None:
+    found = unfinished(sentence)
+    assert (problem in found and found) if problem else found == ""
+
+
+@pytest.mark.parametrize(
+    ("line", "trimmed"),
+    [
+        ("Bacteria in concrete that seal cracks with", "Bacteria in concrete that seal cracks"),
+        ("Strawberry picking and our", "Strawberry picking"),
+        ("Strawberry picking, the gripper and the -", "Strawberry picking, the gripper"),
+        ("Your wood-fired kilns talk", "Your wood-fired kilns talk"),
+    ],
+)
+def test_a_line_cut_to_length_ends_on_a_word_that_needs_nothing_after_it(line: str, trimmed: str) -> None:
+    assert trim_dangling(line) == trimmed
