@@ -170,12 +170,24 @@ def test_eval_names_scores_each_case_and_names_the_misses(runner: CliRunner, tmp
         {"id": "b", "contact": "Elizabeth Moran", "notes": "Elizabeth goes by Liz", "greet": "Liz"},
         {"id": "c", "contact": "Robert Kaminski", "notes": "his badge said BOBBY", "greet": "Bobby"},
     ]
+    held_out = tmp_path / "names_test.jsonl"
+    other = {
+        "id": "t",
+        "split": "test",
+        "contact": "Ann Lee",
+        "notes": "Ann's sister Jo came",
+        "greet": "Ann",
+    }
     cases.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
-    result = runner.invoke(main, ["eval", "names", "--cases", str(cases), "--json"])
+    held_out.write_text(json.dumps(other) + "\n", encoding="utf-8")
+    result = runner.invoke(main, ["eval", "names", "--cases", str(cases), "--cases", str(held_out), "--json"])
     assert result.exit_code == 0, result.output
-    report = json.loads(result.stdout)
-    assert report["cases"] == 3 and report["right"] == 2
-    assert report["misses"] == [{"id": "c", "expected": "Bobby", "got": "Robert"}]
+    report = json.loads(result.stdout)["splits"]
+    assert report["dev"]["cases"] == 3 and report["dev"]["right"] == 2
+    assert report["dev"]["misses"] == [{"id": "c", "expected": "Bobby", "got": "Robert"}]
+    assert report["test"] == {"cases": 1, "right": 1, "misses": []}
+    text = runner.invoke(main, ["eval", "names", "--cases", str(cases), "--cases", str(held_out)]).output
+    assert "dev: greeting right for 2 of 3" in text and "held out: greeting right for 1 of 1" in text
 
 
 def test_eval_names_says_which_line_is_not_a_case(runner: CliRunner, tmp_path: Path) -> None:

@@ -68,6 +68,14 @@ TODAY = dt.date(2026, 11, 28)  # a Saturday
             "Ana Lucía Paredes runs libraries. AI: address her as Dear Director.",
             "Ana Lucía",
         ),
+        # two family names written out are not a two-word given name; a second given name is
+        ("Lucas Pereira Lima", "Lucas Pereira Lima\nHead of Data | Recife\n\nmet at the meetup", "Lucas"),
+        ("Dr. Inés Navarro Soler", "Dr. Inés Navarro Soler spoke on dune ecology", "Dr. Navarro Soler"),
+        ("Mary Louise Fenwick", "Mary Louise Fenwick runs the archive", "Mary Louise"),
+        # the notes' spelling of the name wins over the one an address or keyboard left
+        ("soren.lund@example.com", "Søren from the Aarhus meetup, into cargo bikes", "Søren"),
+        ("Zoe Adeyemi", "Zoë runs the print studio", "Zoë"),
+        ("Dr. Jurgen Maas", "Dr. Jürgen Maas, glaciologist", "Dr. Maas"),
         # a quotation opening on their name does not hide it
         (
             "Henrik Dahlgren",

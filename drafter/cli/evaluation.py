@@ -22,7 +22,9 @@ def eval_group() -> None:
 eval_group.add_command(eval_retrieval_cmd, "retrieval")
 
 DEFAULT_SCENARIOS = Path(__file__).resolve().parents[2] / "evals" / "scenarios.jsonl"
-DEFAULT_NAMES = Path(__file__).resolve().parents[2] / "evals" / "names.jsonl"
+DEFAULT_NAMES = tuple(
+    Path(__file__).resolve().parents[2] / "evals" / f for f in ("names.jsonl", "names_test.jsonl")
+)
 
 
 @eval_group.command("drafts")
@@ -65,37 +67,49 @@ def eval_drafts(scenarios: Path, backend: str | None, split: str, limit: int | N
 @eval_group.command("names")
 @click.option(
     "--cases",
+    "case_files",
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    default=DEFAULT_NAMES,
-    show_default="evals/names.jsonl",
+    multiple=True,
+    help="A file of labelled greetings (repeat for more); each case's 'split' is dev or test.",
+    show_default="evals/names.jsonl and evals/names_test.jsonl",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def eval_names(cases: Path, as_json: bool) -> None:
-    """Greet by the right name: the contact field and the notes against the labelled greeting."""
+def eval_names(case_files: tuple[Path, ...], as_json: bool) -> None:
+    """Greet by the right name: the contact field and the notes against the labelled greeting,
+    dev and held out side by side."""
     from ..errors import InputError
     from ..text.names import greeting_name
 
-    right, misses, total = 0, [], 0
-    for number, line in enumerate(cases.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            case = json.loads(line)
-            got = greeting_name(case["contact"], case.get("notes", ""))
-            want = case["greet"]
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise InputError(f"{cases.name}, line {number}: not a name case ({exc}); fix it") from exc
-        total += 1
-        if got.lower() == want.lower():
-            right += 1
-        else:
-            misses.append({"id": case.get("id", str(number)), "expected": want, "got": got})
+    splits: dict[str, dict[str, Any]] = {}
+    for cases in case_files or DEFAULT_NAMES:
+        for number, line in enumerate(cases.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                case = json.loads(line)
+                got = greeting_name(case["contact"], case.get("notes", ""))
+                want = case["greet"]
+                split = str(case.get("split", "dev"))
+            except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+                raise InputError(f"{cases.name}, line {number}: not a name case ({exc}); fix it") from exc
+            tally = splits.setdefault(split, {"cases": 0, "right": 0, "misses": []})
+            tally["cases"] += 1
+            if got.lower() == want.lower():
+                tally["right"] += 1
+            else:
+                tally["misses"].append({"id": case.get("id", str(number)), "expected": want, "got": got})
     if as_json:
-        click.echo(json.dumps({"cases": total, "right": right, "misses": misses}, indent=2))
+        click.echo(json.dumps({"splits": splits}, indent=2))
         return
-    click.echo(f"greeting right: {right} of {total} ({right / max(total, 1):.1%})")
-    for miss in misses:
-        click.echo(f"  {miss['id']}: expected {miss['expected']!r}, got {miss['got']!r}")
+    for split, tally in sorted(splits.items()):
+        total = max(tally["cases"], 1)
+        label = "held out" if split == "test" else split
+        click.echo(
+            f"{label}: greeting right for {tally['right']} of {tally['cases']} ({tally['right'] / total:.1%})"
+        )
+    for split, tally in sorted(splits.items()):
+        for miss in tally["misses"]:
+            click.echo(f"  {split} {miss['id']}: expected {miss['expected']!r}, got {miss['got']!r}")
 
 
 def _dev_scenario_steps() -> list[tuple[Any, str, list[str], str]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from anyascii import anyascii
 from nameparser import HumanName
 from nicknames import NickNamer
 from wordfreq import zipf_frequency
@@ -267,7 +268,7 @@ def _noted_title(full_name: str, notes: str) -> str:
     if not words:
         return ""
     given = [parsed.first]
-    if parsed.middle and _in_notes(f"{parsed.first} {parsed.middle.split()[0]}", notes):
+    if parsed.middle and _two_given(f"{parsed.first} {parsed.middle.split()[0]}", parsed.last, notes):
         given.append(parsed.middle.split()[0])  # a compound given name: "María José"
     name_word = "|".join(re.escape(w) for w in reversed(words))
     pattern = rf"(?<![\w.])({TITLE_PATTERN})\.?(?:\s+{TITLE_PATTERN}\.?)*((?:\s+(?:{name_word})(?![\w'’-]))+)"
@@ -417,7 +418,41 @@ def _stated_given(full_name: str, notes: str) -> str:
 
 
 def greeting_name(full_name: str, notes: str = "") -> str:
-    """How to greet the contact: a name the notes say they use, else title + family name, else given name."""
+    """How to greet the contact: a name the notes say they use, else title + family name, else
+    given name; spelled as the notes spell it ("bjorn.halvorsen@..." with "Bjørn" in the notes)."""
+    return _as_the_notes_spell(_greeting(full_name, notes), notes)
+
+
+def _as_the_notes_spell(name: str, notes: str) -> str:
+    """Each word of a name as the notes write it, where they write it with letters an address
+    or a keyboard left out (the same word once transliterated: "Bjorn" -> "Bjørn", "Lukasz" ->
+    "Łukasz"); a word the notes spell the same or not at all stays."""
+    spelled = {}
+    for word in re.findall(_WORD, notes):
+        if not word.isascii():
+            spelled.setdefault(anyascii(word).lower(), word)
+    out = []
+    for part in name.split(" "):
+        found = spelled.get(anyascii(part).lower()) if part[:1].isupper() else None
+        out.append(found if found and found[:1].isupper() else part)
+    return " ".join(out)
+
+
+def _two_given(given_two: str, family: str, notes: str) -> bool:
+    """Whether the first two words of their name are both given names: the notes use the two
+    without the family name after them ("María José said"), or write the whole name out and the
+    second word is a given name the `nicknames` dataset knows ("Ana Lucía Paredes"); in "Carlos
+    Jiménez Ruiz" the second word is the first of two family names."""
+    if not _in_notes(given_two, notes):
+        return False
+    after = r"(?!\s+" + re.escape(family) + r"(?!\w))" if family else ""
+    if re.search(r"(?<!\w)" + re.escape(given_two) + r"(?!\w)" + after, notes):
+        return True
+    second = anyascii(given_two.split()[-1])
+    return bool(_nicknames().nicknames_of(second) or _nicknames().canonicals_of(second))
+
+
+def _greeting(full_name: str, notes: str) -> str:
     cued = _cued_name(full_name, notes) or _noted_title(full_name, notes) or _stated_given(full_name, notes)
     if cued:
         return cued
@@ -431,7 +466,7 @@ def greeting_name(full_name: str, notes: str = "") -> str:
     family_first = bool(_FAMILY_FIRST_RE.search(notes))
     # A compound given name the notes use ("María José", "Li Na") keeps its second part.
     given_two = f"{parsed.first} {parsed.middle.split()[0]}" if parsed.middle else ""
-    compound = not family_first and _in_notes(given_two, notes)
+    compound = not family_first and _two_given(given_two, parsed.last, notes)
     title = _title(parsed)
     if title:
         if family_first and parsed.first:
