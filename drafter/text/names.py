@@ -427,7 +427,7 @@ def _as_the_notes_spell(name: str, notes: str) -> str:
     """Each word of a name as the notes write it, where they write it with letters an address
     or a keyboard left out (the same word once transliterated: "Bjorn" -> "Bjørn", "Lukasz" ->
     "Łukasz"); a word the notes spell the same or not at all stays."""
-    spelled = {}
+    spelled: dict[str, str] = {}
     for word in re.findall(_WORD, notes):
         if not word.isascii():
             spelled.setdefault(anyascii(word).lower(), word)
