@@ -29,7 +29,7 @@ from . import checks, llm, prompts
 from .channels import CHANNEL, FOLLOW_UP_INSTRUCTION, KIND
 from .errors import TruncatedReply
 from .guard import THIRD_PERSON_RE, Guard, instruction_echo
-from .models import Draft, DraftParts, DraftRequest, FollowUpContext, Passage, Plan
+from .models import CheckResult, Draft, DraftParts, DraftRequest, FollowUpContext, Passage, Plan
 from .render import render
 from .repair import clean_sentence, door_open, repair
 from .text.overlap import distinctive, sentences, words
@@ -40,6 +40,11 @@ logger = logging.getLogger(__name__)
 PASSAGE_CHARS = 240
 LENGTH_RETRIES = 2
 REWRITE_TOKENS = 120  # one sentence
+# With no detail sure enough to show, the recall only thanks them: anything more is made up.
+NO_DETAILS = (
+    "- (none: thank them for the conversation and say you enjoyed meeting them; say nothing about"
+    " what it was about)"
+)
 
 
 class WriterReply(BaseModel):
@@ -148,7 +153,7 @@ def build_messages(
     """The chat messages for one attempt: only what the plan shows reaches the model."""
     spec = CHANNEL[request.channel]
     instruction, source = _step_lines(plan)
-    details = "\n".join(f"- {_fence(d)}" for d in plan.details) or "- (none: thank them for the conversation)"
+    details = "\n".join(f"- {_fence(d)}" for d in plan.details) or NO_DETAILS
     avoid = "; ".join(_fence(a) for a in request.avoid) or "(nothing)"
     feedback_text = ""
     if feedback:
@@ -266,7 +271,7 @@ def write_draft(
             best = (draft, failures)
         if failures == 0:
             break
-        feedback = warnings
+        feedback = writer_feedback(results, plan)
     assert best is not None
     draft, failures = best
     if plan.next_step_type == "keep_in_touch" and draft.parts and not _passed(draft, "next_step"):
@@ -286,6 +291,13 @@ def write_draft(
     if stats is not None:
         stats.attempts.append(draft.attempts)
     return draft
+
+
+def writer_feedback(results: list[CheckResult], plan: Plan) -> list[str]:
+    """The failures the writer can fix, for the next attempt. With no detail shown, "add what you
+    talked about" is for the sender: asked of the writer, it makes a topic up."""
+    topics = plan.details or (plan.follow_up and plan.follow_up.previous_topic)
+    return checks.warnings_from([r for r in results if topics or r.name != "detail"])
 
 
 class RewrittenStep(BaseModel):

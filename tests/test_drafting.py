@@ -193,6 +193,26 @@ def test_a_leaked_word_is_written_again_and_the_best_attempt_kept_with_warnings(
     assert not draft.ok
 
 
+def test_with_no_detail_shown_the_writer_is_told_to_say_nothing_of_the_topic_not_to_add_one() -> None:
+    request = _request(notes="nice chat. bonsai.")
+    made_up = dict(
+        GOOD,
+        recall="Thank you for the conversation about your garden. I enjoyed hearing about your plants.",
+        next_step="I'd love to stay in touch: may I reach out in the next few weeks?",
+    )
+    model = FakeChatModel([made_up, made_up])
+    drafter = _drafter(model, attempts=2)
+    assert drafter.plan(request).details == []
+    draft = drafter.draft(request)
+    assert len(model.calls) == 2
+    for call in (0, 1):
+        assert "say nothing about what it was about" in _task(model, call)
+    # the sender is told to add what they talked about; the writer is not asked to make it up
+    assert any("add what you talked about" in w for w in draft.warnings)
+    assert "add what you talked about" not in _task(model, 1)
+    assert "previous reply had these problems" in _task(model, 1)  # what it can fix, it is told
+
+
 def test_a_recall_sentence_that_leaks_is_dropped_before_the_checks() -> None:
     leaky = dict(
         GOOD,
