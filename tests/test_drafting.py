@@ -260,22 +260,22 @@ def test_a_rewrite_that_is_no_better_is_not_kept() -> None:
     assert [w.split(":")[0] for w in draft.warnings] == ["Written fresh, not pasted from your notes"]
 
 
-def test_a_step_about_them_in_the_third_person_is_written_again_to_them() -> None:
-    about = dict(GOOD, next_step="As promised, she gets my glaze recipe and her firing schedule by Friday.")
-    to_them = "As promised, I'll send you my glaze recipe and firing schedule by Friday."
-    model = FakeChatModel([about, about, {"sentence": to_them}])
+@pytest.mark.parametrize(
+    ("step", "problem"),
+    [
+        # about them in the third person: written again to them
+        ("As promised, she gets my glaze recipe and her firing schedule by Friday.", 'as "you"'),
+        # broken off: written again whole
+        ("As promised, I'll send you my glaze recipe and the by Friday.", "breaks off"),
+    ],
+)
+def test_a_step_the_attempts_left_wrong_is_written_again_on_its_own(step: str, problem: str) -> None:
+    fixed = "As promised, I'll send you my glaze recipe and firing schedule by Friday."
+    wrong = dict(GOOD, next_step=step)
+    model = FakeChatModel([wrong, wrong, {"sentence": fixed}])
     draft = _drafter(model, attempts=2).draft(_request())
-    assert len(model.calls) == 3 and 'as "you"' in _task(model, 2)
-    assert draft.next_step == to_them and draft.ok
-
-
-def test_a_step_that_breaks_off_is_written_again_whole() -> None:
-    broken = dict(GOOD, next_step="As promised, I'll send you my glaze recipe and the by Friday.")
-    whole = "As promised, I'll send you my glaze recipe and firing schedule by Friday."
-    model = FakeChatModel([broken, broken, {"sentence": whole}])
-    draft = _drafter(model, attempts=2).draft(_request())
-    assert len(model.calls) == 3 and "breaks off" in _task(model, 2)
-    assert draft.next_step == whole and draft.ok
+    assert len(model.calls) == 3 and problem in _task(model, 2)
+    assert draft.next_step == fixed and draft.ok
 
 
 def test_a_step_that_echoes_the_instructions_is_written_from_the_notes_step() -> None:
