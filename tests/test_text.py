@@ -72,6 +72,9 @@ TODAY = dt.date(2026, 11, 28)  # a Saturday
         ("Lucas Pereira Lima", "Lucas Pereira Lima\nHead of Data | Recife\n\nmet at the meetup", "Lucas"),
         ("Dr. Inés Navarro Soler", "Dr. Inés Navarro Soler spoke on dune ecology", "Dr. Navarro Soler"),
         ("Mary Louise Fenwick", "Mary Louise Fenwick runs the archive", "Mary Louise"),
+        ("Li Na Zhou", "Kaggle meetup SF, Li Na Zhou\n- fraud models at a bank", "Li Na"),
+        ("Dr. María José Ferreira", "Met Dr. María José Ferreira, COO", "Dr. Ferreira"),
+        ("Dr. Carlos Jiménez Ruiz", "Dr. Carlos Jiménez Ruiz spoke on ports", "Dr. Jiménez Ruiz"),
         # the notes' spelling of the name wins over the one an address or keyboard left
         ("soren.lund@example.com", "Søren from the Aarhus meetup, into cargo bikes", "Søren"),
         ("Zoe Adeyemi", "Zoë runs the print studio", "Zoë"),

@@ -10,6 +10,7 @@ fine)").
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 from functools import cache
 
@@ -438,18 +439,45 @@ def _as_the_notes_spell(name: str, notes: str) -> str:
     return " ".join(out)
 
 
+@cache
+def _census() -> tuple[dict[str, int], dict[str, int]]:
+    """How common each word is as a given name and as a family name, by rank (1 the most common):
+    the US census lists the `names` package carries (given names of both sexes, family names)."""
+    root = importlib.resources.files("names")
+
+    def ranks(file: str) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for line in (root / file).read_text(encoding="utf-8").splitlines():
+            fields = line.split()
+            if len(fields) == 4:
+                out.setdefault(fields[0].lower(), int(fields[3]))
+        return out
+
+    given = ranks("dist.male.first")
+    for word, rank in ranks("dist.female.first").items():
+        given[word] = min(rank, given.get(word, rank))
+    return given, ranks("dist.all.last")
+
+
+def _more_a_family_name(word: str) -> bool:
+    """Whether a word is known as a family name and is more common as one than as a given name
+    ("Jiménez", "Pereira"; not "José", "Lucía" or "Na"); an unknown word is not."""
+    key = anyascii(word).lower()
+    given, family = _census()
+    return key in family and family[key] < given.get(key, len(given) + len(family))
+
+
 def _two_given(given_two: str, family: str, notes: str) -> bool:
-    """Whether the first two words of their name are both given names: the notes use the two
-    without the family name after them ("María José said"), or write the whole name out and the
-    second word is a given name the `nicknames` dataset knows ("Ana Lucía Paredes"); in "Carlos
-    Jiménez Ruiz" the second word is the first of two family names."""
+    """Whether the first two words of their name are both given names, as the notes use them:
+    the two without the family name after them ("María José said"), or the whole name written out
+    ("Li Na Zhou", "María José Ferreira") unless the second word is more often a family name
+    ("Carlos Jiménez Ruiz", "Joana Pereira dos Santos": the first of two family names)."""
     if not _in_notes(given_two, notes):
         return False
     after = r"(?!\s+" + re.escape(family) + r"(?!\w))" if family else ""
     if re.search(r"(?<!\w)" + re.escape(given_two) + r"(?!\w)" + after, notes):
         return True
-    second = anyascii(given_two.split()[-1])
-    return bool(_nicknames().nicknames_of(second) or _nicknames().canonicals_of(second))
+    return not _more_a_family_name(given_two.split()[-1])
 
 
 def _greeting(full_name: str, notes: str) -> str:
