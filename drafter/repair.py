@@ -116,7 +116,9 @@ def _fitted(subject: str) -> str:
     """A subject within the channel's length, cut at a word and not after one that needs more."""
     if len(subject) <= SUBJECT_MAX:
         return subject
-    return trim_dangling(subject[: SUBJECT_MAX + 1].rsplit(" ", 1)[0])
+    cut = subject[: SUBJECT_MAX + 1]
+    cut = cut.rsplit(" ", 1)[0] if " " in cut else subject[:SUBJECT_MAX]
+    return trim_dangling(cut) or cut
 
 
 # Words a modifying phrase starts with: cut before one, the sentence still stands.

@@ -460,6 +460,8 @@ def test_repair_drops_a_recall_that_breaks_off_and_fits_a_long_subject_at_a_whol
     assert len(fixed.subject) <= SUBJECT_MAX
     assert fixed.subject.split()[-1] not in {"of", "the", "and", "with"}
     assert _run(fixed)["ready"].passed
+    unbroken = repair(_with(subject="Kilns" * 20), plan, request, Guard(request, plan))
+    assert unbroken.subject == ("Kilns" * 20)[:SUBJECT_MAX]
 
 
 def test_repair_cuts_a_step_that_names_the_promised_thing_in_the_notes_words() -> None:
