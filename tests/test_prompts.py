@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from drafter import prompts
-from drafter.drafting import WriterReply, build_messages, recall_messages, rewrite_messages
+from drafter.drafting import NO_DETAILS, WriterReply, build_messages, recall_messages, rewrite_messages
 from drafter.models import Contact, DraftRequest, FollowUpContext, NextStep, Passage, Plan
 
 PASSAGES = [Passage(id="playbook#offer", source="playbook", text="Offer something small.")]
@@ -138,7 +138,7 @@ def test_without_feedback_the_task_ends_the_prompt() -> None:
     _, user = build_messages(_request(), _plan(), PASSAGES, feedback=[])
     assert str(user.content).rstrip().endswith("</task>")
     _, user = build_messages(_request(), _plan(details=[]), [], feedback=[])
-    assert "- (none: thank them for the conversation)" in str(user.content)
+    assert NO_DETAILS in str(user.content) and "say nothing about what it was about" in NO_DETAILS
     assert "Guidance passages (follow them; cite their labels):\n(none)" in str(user.content)
 
 
