@@ -136,6 +136,8 @@ def screenshot(page, path: Path) -> None:
 
 
 def test_draft_one_follow_up_and_download_its_eml(page, artifacts):
+    from playwright.sync_api import expect
+
     page.get_by_role("textbox", name="Contact name").fill("Jane Doe")
     page.get_by_role("textbox", name="Email", exact=True).fill("jane@example.com")
     page.get_by_role("textbox", name="Company").fill("Acme Robotics")
@@ -150,12 +152,15 @@ def test_draft_one_follow_up_and_download_its_eml(page, artifacts):
     page.get_by_text("Loading the model").wait_for(timeout=60_000)  # the first run says so
     screenshot(page, artifacts / "02-loading.png")
     page.get_by_text("Done in").wait_for(timeout=DRAFT_TIMEOUT_MS)
+    # The status box says "Done" before the rest of the draft has rendered, and a field can show
+    # for a moment before its text: wait for the whole draft, then for the fields to be filled.
+    page.get_by_text("Suggested next steps").wait_for(state="visible", timeout=30_000)
+    expect(page.get_by_role("textbox", name="Subject")).not_to_have_value("", timeout=30_000)
+    expect(page.get_by_role("textbox", name="Message")).not_to_have_value("", timeout=30_000)
     subject = page.get_by_role("textbox", name="Subject").input_value()
     body = page.get_by_role("textbox", name="Message").input_value()
     assert subject.strip()
     assert body.startswith("Hi Jane")
-    # The status box says "Done" before the rest of the draft has rendered: wait for it.
-    page.get_by_text("Suggested next steps").wait_for(state="visible", timeout=30_000)
     screenshot(page, artifacts / "03-draft.png")
 
     with page.expect_download() as download_info:

@@ -108,7 +108,7 @@ def people_app(real_data_dir: Path, artifacts: Path, tmp_path: Path) -> Iterator
 
 
 def test_mark_sent_see_it_due_draft_the_second_touch_and_download_the_digest(people_app, artifacts):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     url, draft_id = people_app
     with sync_playwright() as playwright:
@@ -136,6 +136,8 @@ def test_mark_sent_see_it_due_draft_the_second_touch_and_download_the_digest(peo
             page.get_by_role("textbox", name="What to add").fill("https://example.es/kiln-schedule.pdf")
             page.get_by_role("button", name="Draft the second touch").click()
             page.get_by_role("heading", name="Second touch").wait_for(timeout=DRAFT_TIMEOUT_MS)
+            # the heading can show a moment before the message under it: wait for its text
+            expect(page.locator(".st-key-second-touch code")).to_contain_text("Ana", timeout=30_000)
             screenshot(page, artifacts / "second-touch.png")
             body = page.locator(".st-key-second-touch code").inner_text()
             assert "Ana" in body and "kiln" in body.lower()
