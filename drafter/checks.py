@@ -87,9 +87,7 @@ def check_greeting(
 def check_detail(
     draft: Draft, parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard
 ) -> CheckResult:
-    topics = list(plan.details)
-    if plan.follow_up and plan.follow_up.previous_topic:
-        topics.append(plan.follow_up.previous_topic)
+    topics = plan.topics
     recall = " ".join(parts.recall)
     if any(mentions(t, recall, guard.known_stems) for t in topics):
         return _result("detail", True)

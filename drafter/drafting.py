@@ -296,8 +296,7 @@ def write_draft(
 def writer_feedback(results: list[CheckResult], plan: Plan) -> list[str]:
     """The failures the writer can fix, for the next attempt. With no detail shown, "add what you
     talked about" is for the sender: asked of the writer, it makes a topic up."""
-    topics = plan.details or (plan.follow_up and plan.follow_up.previous_topic)
-    return checks.warnings_from([r for r in results if topics or r.name != "detail"])
+    return checks.warnings_from([r for r in results if plan.topics or r.name != "detail"])
 
 
 class RewrittenStep(BaseModel):

@@ -166,6 +166,12 @@ class Plan(BaseModel):
         """Everything from the notes that the writer sees."""
         return [*self.details, *([self.step_clause] if self.step_clause else [])]
 
+    @property
+    def topics(self) -> list[str]:
+        """What the recall may name: the shown details, and on a second touch the first message's topic."""
+        previous = self.follow_up.previous_topic if self.follow_up else ""
+        return [*self.details, *([previous] if previous else [])]
+
 
 class Passage(BaseModel):
     """A guidance passage from the index."""

@@ -19,17 +19,15 @@ __all__ = ["trim_dangling", "unfinished"]
 _DETERMINERS = {"a", "an", "the", "my", "your", "our", "their", "its", "every"}
 # Words that cannot end a sentence: a determiner, a conjunction, "of".
 _NOT_LAST = _DETERMINERS | {"and", "or", "but", "nor", "of", "than", "whose"}
+_PREPOSITIONS = {"of", "in", "on", "at", "by", "to", "for", "with", "from", "into", "about"}
+_BE = {"is", "are", "was", "were"}
 # Words that start no noun phrase, so none follows a determiner.
-_NOT_AFTER_DETERMINER = _DETERMINERS | {
-    "of", "in", "on", "at", "by", "to", "for", "with", "from", "into", "about", "and", "or", "but",
-    "nor", "than", "is", "are", "was", "were",
-}  # fmt: skip
+_NOT_AFTER_DETERMINER = _DETERMINERS | _PREPOSITIONS | _BE | {"and", "or", "but", "nor", "than"}
 # At the end of a line cut to length: a preposition or a word that opens a clause means the cut
 # came too early.
-_NOT_LAST_IN_LINE = _NOT_LAST | {
-    "in", "on", "at", "by", "to", "for", "with", "from", "into", "about", "over", "after", "before",
-    "during", "through", "between", "like", "as", "how", "what", "that", "which", "who", "when",
-    "where", "while", "is", "are", "was", "were", "&",
+_NOT_LAST_IN_LINE = _NOT_LAST | _PREPOSITIONS | _BE | {
+    "over", "after", "before", "during", "through", "between", "like", "as", "how", "what", "that",
+    "which", "who", "when", "where", "while", "&",
 }  # fmt: skip
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("“", "”"))
 _TOKEN_RE = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?|\d[\w]*|[.,;:!?&]", re.UNICODE)
