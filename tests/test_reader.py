@@ -236,6 +236,31 @@ def test_an_unsure_or_nearly_private_clause_is_not_shown() -> None:
     assert {unsure.text, risky.text, unsure_topic.text} <= set(plan.unshown)
 
 
+def test_a_clause_in_another_language_is_never_shown() -> None:
+    # the reader reads English: however sure it is, it cannot vouch for a clause in German
+    topic = _clause("her raku workshop in Kyoto sounded magical", "topic", 0)
+    foreign = _clause("Bitte die Nachricht auf Englisch, aber kurz, und per Du.", "topic", 50)
+    foreign_step = _clause("Hazlo en español y con tuteo, que ella me tuteó todo el rato.", "promise", 120)
+    plan = _hand_plan([topic, foreign, foreign_step])
+    assert plan.shown == [topic.text]
+    assert plan.next_step_type == "keep_in_touch"
+
+
+def test_a_clause_qualified_by_a_private_turn_is_not_a_detail() -> None:
+    # "He is working on a new project but it is secret": the project is the secret
+    notes = "He is working on a new project but it is secret until the festival. We talked hydrophones."
+    project = _clause("He is working on a new project", "topic", 0)
+    secret = _clause("but it is secret until the festival.", "confidence", 31, private=0.9)
+    hydro = _clause("We talked hydrophones.", "topic", notes.index("We talked"))
+    plan = make_plan(_request(notes), Reading(clauses=[project, secret, hydro]), TODAY)
+    assert plan.details == [hydro.text]
+    # the same turn after a full stop qualifies nothing before it
+    notes = "He is working on a new project. But it is secret until the festival."
+    secret = _clause("But it is secret until the festival.", "confidence", notes.index("But"), private=0.9)
+    plan = make_plan(_request(notes), Reading(clauses=[project, secret]), TODAY)
+    assert plan.details == [project.text]
+
+
 def test_a_step_clause_has_its_own_thresholds() -> None:
     # the step and the details are judged apart: each by the thresholds chosen for it on dev
     near = min(STEP_PRIVATE_MAX, SHOWN_PRIVATE_MAX) + 0.01

@@ -8,6 +8,7 @@ import pytest
 
 from drafter.text.clauses import plain_text, split_clauses
 from drafter.text.dates import default_when, find_when
+from drafter.text.language import in_another_language
 from drafter.text.names import greeting_name, is_name_cue, name_forms
 from drafter.text.overlap import copied_runs, distinctive, sentences, stem
 from drafter.text.person import to_second_person
@@ -194,6 +195,13 @@ def test_the_lines_of_a_card_above_its_contact_line_are_one_block() -> None:
             ["I forget the name, something with F.", "In reality I want his booker."],
         ),
         ("She takes vitamin D. Also sleeps well.", ["She takes vitamin D.", "Also sleeps well."]),
+        # a common word of two letters ends one too; a title typed in lower case does not
+        (
+            "we tasted it, not with me. I said I'd send it.",
+            ["we tasted it, not with me.", "I said I'd send it."],
+        ),
+        ("met dr. López at 8 am. Then left.", ["met dr. López at 8 am.", "Then left."]),
+        ("Python vs. Ruby, all night.", ["Python vs. Ruby, all night."]),
     ],
 )
 def test_sentences_end_after_words_pysbd_takes_for_abbreviations(text: str, expected: list[str]) -> None:
@@ -223,6 +231,13 @@ def test_sentences_end_after_words_pysbd_takes_for_abbreviations(text: str, expe
         ),
         ("we met at the Lisbon Summit said goodbye late", ["we met at the Lisbon Summit said goodbye late"]),
         ("talked to Maria and Wen said hi", ["talked to Maria and Wen said hi"]),
+        # a sentence run on without its full stop: a capitalised pronoun, then a word in lower case
+        (
+            "maybe ask him about shin splints if that's not too cheeky He'd be a good partner",
+            ["maybe ask him about shin splints if that's not too cheeky", "He'd be a good partner"],
+        ),
+        ("with her comms team She's moving in autumn", ["with her comms team", "She's moving in autumn"]),
+        ("we watched It Follows twice", ["we watched It Follows twice"]),
         # a report bound to the words before it stays: "I think I said", "which she said"
         ("I think I said I'd send it", ["I think I said I'd send it"]),
         ("the grant, which she said was tiny", ["the grant, which she said was tiny"]),
@@ -433,3 +448,20 @@ def test_a_sentence_that_breaks_off_is_named(sentence: str, problem: str) -> Non
 )
 def test_a_line_cut_to_length_ends_on_a_word_that_needs_nothing_after_it(line: str, trimmed: str) -> None:
     assert trim_dangling(line) == trimmed
+
+
+@pytest.mark.parametrize(
+    ("text", "foreign"),
+    [
+        ("Bitte die Nachricht auf Englisch, aber kurz, und per Du.", True),
+        ("Escríbelo en inglés pero sencillo, ella prefiere frases cortas.", True),
+        ("Rédige le message en anglais, et pas trop long s'il te plaît.", True),
+        # English about places and things with foreign names stays English
+        ("She grew up on an estate in Nuwara Eliya, her dad was a factory officer.", False),
+        ("Mateus runs a soybean coop near Passo Fundo, with cochineal dyes on the side.", False),
+        ("we had pastel de nata and talked about her saudade playlist", False),
+        ("ok", False),
+    ],
+)
+def test_a_clause_mostly_in_another_language_is_told_apart(text: str, foreign: bool) -> None:
+    assert in_another_language(text) is foreign

@@ -32,7 +32,9 @@ from ..models import (
 )
 from ..models import Clause as ReadClause
 from ..retrieval.embeddings import load_encoder
+from ..text.clauses import TURN_WORDS, plain_text
 from ..text.dates import default_when
+from ..text.language import in_another_language
 from ..text.names import greeting_name, is_name_cue
 from ..text.overlap import content_words
 from .model import load_model
@@ -57,16 +59,18 @@ _SETTINGS = {
 }
 
 
-def _showable_length(clause: ReadClause) -> bool:
-    return 2 <= len(clause.text.split()) <= MAX_SHOWN_WORDS
+def _showable(clause: ReadClause) -> bool:
+    """Short enough to be shown, and in English: the reader cannot vouch for a clause in another
+    language ("Bitte die Nachricht auf Englisch, aber kurz"), whatever its confidence."""
+    return 2 <= len(clause.text.split()) <= MAX_SHOWN_WORDS and not in_another_language(clause.text)
 
 
 def _safe(clause: ReadClause) -> bool:
-    return load_model().may_show(clause.confidence, clause.private) and _showable_length(clause)
+    return load_model().may_show(clause.confidence, clause.private) and _showable(clause)
 
 
 def _step_safe(clause: ReadClause, private_max: float) -> bool:
-    return clause.private < private_max and _showable_length(clause)
+    return clause.private < private_max and _showable(clause)
 
 
 def _specificity(text: str, known: str = "") -> float:
@@ -161,14 +165,36 @@ def _says_something(text: str) -> bool:
     return len(re.findall(r"[A-Za-z][A-Za-z'-]+", text)) >= 5 and not text.rstrip().endswith(":")
 
 
+_TURN = re.compile(rf"\s*(?:{'|'.join(TURN_WORDS)})\b", re.IGNORECASE)
+
+
+def _qualified_by_a_secret(reading: Reading, text: str) -> set[int]:
+    """Clauses that a turn held back as private goes on to qualify in the same sentence: in "He is
+    working on a new project but it is secret until the festival", the project is the secret."""
+    out = set()
+    for clause, after in zip(reading.clauses, reading.clauses[1:]):
+        gap = text[clause.end : after.start]
+        if after.role in PRIVATE_ROLES and _TURN.match(after.text) and not re.search(r"[.!?\n]", gap):
+            out.add(id(clause))
+    return out
+
+
 def choose_details(
-    reading: Reading, limit: int, exclude: ReadClause | None = None, known: str = "", name: str = ""
+    reading: Reading,
+    limit: int,
+    exclude: ReadClause | None = None,
+    known: str = "",
+    name: str = "",
+    text: str = "",
 ) -> list[ReadClause]:
     """The shared details for the message: the most specific topics the reader is sure of. A
     clause that says nothing beyond the setting ("Met Bob at the mixer") or in common words
     ("Talked about chaos engineering.") fills a place only after the specific ones. A clause that
     only says what they are called is never a detail, and nor is a pasted block (a signature, a
-    bio): it is what they wrote about themselves, not something the two of you talked about."""
+    bio): it is what they wrote about themselves, not something the two of you talked about. A
+    clause that a private turn qualifies (see `_qualified_by_a_secret`; `text` is the plain text
+    of the notes) is never a detail."""
+    qualified = _qualified_by_a_secret(reading, text) if text else set()
     topics = [
         c
         for c in reading.clauses
@@ -177,6 +203,7 @@ def choose_details(
         and not c.block
         and _safe(c)
         and not (name and is_name_cue(c.text, name))
+        and id(c) not in qualified
     ]
     scored = []
     for c in topics:
@@ -251,7 +278,12 @@ def make_plan(request: DraftRequest, reading: Reading, today: dt.date | None = N
     # Where you met and what they are called are the setting, not something you talked about.
     known = f"{request.contact.where_met} {request.contact.name} {greeting} {request.contact.company}"
     details = choose_details(
-        reading, CHANNEL[request.channel].max_details, exclude=step, known=known, name=request.contact.name
+        reading,
+        CHANNEL[request.channel].max_details,
+        exclude=step,
+        known=known,
+        name=request.contact.name,
+        text=plain_text(request.notes),
     )
     when, date = (step.when, step.due) if step and step.when and step.due else default_when(kind, today)
     shown = {id(c) for c in details} | {id(c) for c in reading.clauses if _within(c, step)}

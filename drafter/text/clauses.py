@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from .sentences import sentence_spans
 
-__all__ = ["Span", "plain_text", "split_clauses"]
+__all__ = ["TURN_WORDS", "Span", "plain_text", "split_clauses"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class Span:
     line: int = 0  # which line of the notes it starts on
 
 
+# The words with which the notes turn ("... but it is secret"): a clause ends before them.
+TURN_WORDS = ("but", "though", "although", "except", "whereas")
 _BULLET_RE = re.compile(r"\s*(?:[-*•·‣◦>+]+|\d{1,2}[.)]|[a-z][.)](?=\s))\s+")
 _CONTACT_RE = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+|\+?\d[\d ()./-]{7,}\d")
 _SIGNATURE_START_RE = re.compile(r"^\s*(--+|__+|sent from my\b.*|best regards,?|kind regards,?)\s*$", re.I)
@@ -42,7 +44,7 @@ _CUT_RE = re.compile(
     r"\s*(?:->|→|=>|—|–)\s*"  # arrows and dashes
     r"|\s+-{1,2}\s+"  # a spaced hyphen
     r"|;\s+"
-    r"|,?\s+(?=(?:but|though|although|except|whereas)\s)"  # a turn: the word stays with what follows
+    rf"|,?\s+(?=(?:{'|'.join(TURN_WORDS)})\s)"  # a turn: the word stays with what follows
     r"|,\s+(?=(?:and|so)\s+(?:I|I'll|I'd|we|we'll|she|he|they|she'll|he'll)\b)"
     r"|\s+(?=(?:and|so)\s+(?:I|I'll|I'd|I've|we|we'll|we've)\s+(?:said|promised|offered|agreed|told|"
     r"mentioned|will|would|could|should|owe|might|want|need)\b)",
@@ -63,6 +65,10 @@ _RUN_ON_RE = re.compile(
 )
 # Someone named reporting, run on after a word in lower case: "... my offline maps Wen said the ...".
 _NAMED_REPORT_RE = re.compile(r"(?<=[a-z])\s+(?=[A-Z][a-z]+\s+(?:said|says|told|mentioned|asked)\b)")
+# A sentence run on without its full stop: a capitalised pronoun after a word in lower case
+# followed by one in lower case ("... if that's not too cheeky He'd be a good ...", "... with her
+# comms team She's moving ..."; not the title in "we watched It Follows").
+_PRONOUN_START_RE = re.compile(r"(?<=[a-z])\s+(?=(?:He|She|They|We|It|You)(?:['’](?:s|d|ll|re|ve))?\s+[a-z])")
 # Words after which a report is part of the clause, not a new one ("she mentioned that he said").
 _BINDS_NEXT = {
     "that", "because", "when", "if", "and", "but", "so", "as", "what", "how", "why", "where",
@@ -174,6 +180,7 @@ def _cuts(text: str, start: int, end: int) -> list[re.Match[str]]:
         before = _WORD_RE.findall(text[start : m.start()])
         if before and before[-1].islower():  # "the maps Wen said", not "the Lisbon Summit said"
             found[m.start()] = m
+    found.update({m.start(): m for m in _PRONOUN_START_RE.finditer(text, start, end)})
     found.update({m.start(): m for m in _CUT_RE.finditer(text, start, end)})
     ordered, last = [], -1
     for at in sorted(found):

@@ -3,9 +3,10 @@
 pysbd keeps a sentence going after a word it knows as an abbreviation ("man" for Manitoba, "May"
 the month), so "Poor man. I want to ask him..." and "...together in May. I could ask..." came
 back as one sentence, and a note's promise or ask was merged with the topic before it. After a
-full stop that follows a lowercase word of three letters or more, or a month or day name, a
-capital letter starts a new sentence; initials, titles ("Dr. López") and a few lowercase
-abbreviations ("approx. Fifty") do not end one. A lone capital letter after a lowercase word,
+full stop that follows a lowercase word of three letters or more, a common word of two ("not
+with me. I said..."), or a month or day name, a capital letter starts a new sentence; initials,
+titles ("Dr. López", "dr. lópez") and a few lowercase abbreviations ("approx. Fifty", "vs.
+Ruby") do not end one. A lone capital letter after a lowercase word,
 followed by a common word, ends one too: "...something with F. In reality..." is two sentences,
 "...met with J. Smith" is one.
 """
@@ -24,8 +25,12 @@ _CALENDAR = (
     "Jan|Feb|Mar|Apr|May|Jun|June|Jul|July|Aug|Sep|Sept|Oct|Nov|Dec|"
     "Mon|Monday|Tue|Tues|Tuesday|Wed|Wednesday|Thu|Thur|Thurs|Thursday|Fri|Friday|Sat|Saturday|Sun|Sunday"
 )
-_STILL_GOING = {"approx", "incl", "esp", "resp", "viz", "nos", "vol", "vols", "fig", "figs", "dept"}
-_MISSED_END = re.compile(rf"(?<![\w.])((?:[a-z][a-z'’-]{{2,}})|(?:{_CALENDAR}))\.\s+(?=[A-Z\"“‘'(])")
+_STILL_GOING = {
+    "approx", "incl", "esp", "resp", "viz", "nos", "vol", "vols", "fig", "figs", "dept",
+    "mr", "ms", "dr", "st", "mt", "jr", "sr",  # titles, typed in lower case
+}  # fmt: skip
+_MISSED_END = re.compile(rf"(?<![\w.])((?:[a-z][a-z'’-]{{1,}})|(?:{_CALENDAR}))\.\s+(?=[A-Z\"“‘'(])")
+_COMMON_SHORT = 5.5  # a two-letter word this frequent ("me", "us", "it", "am") is a word, not an abbreviation
 _LETTER_END = re.compile(r"\b[a-z][a-z'’-]* ([A-Z])\.\s+(?=([A-Z][a-z]*)\b)")
 _COMMON_START = 5.6  # a word this frequent ("In", "He", "The") after "F." starts a sentence
 
@@ -44,6 +49,7 @@ def sentence_spans(line: str) -> list[tuple[int, int]]:
             (m.end(1) + 1, m.end())
             for m in _MISSED_END.finditer(line, sentence.start, sentence.end)
             if m.group(1).lower() not in _STILL_GOING
+            and (len(m.group(1)) > 2 or zipf_frequency(m.group(1).lower(), "en") >= _COMMON_SHORT)
         ]
         ends += [
             (m.end(1) + 1, m.end())
