@@ -13,6 +13,7 @@ notes hold none. Its "when" comes from the step's own clause.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from functools import lru_cache
 
@@ -172,7 +173,7 @@ def _qualified_by_a_secret(reading: Reading, text: str) -> set[int]:
     """Clauses that a turn held back as private goes on to qualify in the same sentence: in "He is
     working on a new project but it is secret until the festival", the project is the secret."""
     out = set()
-    for clause, after in zip(reading.clauses, reading.clauses[1:]):
+    for clause, after in itertools.pairwise(reading.clauses):
         gap = text[clause.end : after.start]
         if after.role in PRIVATE_ROLES and _TURN.match(after.text) and not re.search(r"[.!?\n]", gap):
             out.add(id(clause))
