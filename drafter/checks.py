@@ -196,6 +196,17 @@ def check_channel_fit(
     return _result("channel_fit", not problems, "; ".join(problems))
 
 
+_ADDRESS_BEFORE = (",", "Thanks", "thanks", "Hi", "Hey", "Hello", "Dear", "you")
+
+
+def _spoken_to(before: str, after: str) -> bool:
+    """Whether their name, between `before` and `after`, is said to them ("Thanks, Rui", "Rui, I
+    loved...", "See you soon Rui!"), not about them ("the evening with Rui, the groom's uncle",
+    "Rui's honey")."""
+    opens = not before or before.endswith((".", "!", "?", ":"))
+    return before.endswith(_ADDRESS_BEFORE) or after[:1] in {"!", "?"} or (opens and after[:1] == ",")
+
+
 def check_voice(
     draft: Draft, parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard
 ) -> CheckResult:
@@ -214,8 +225,7 @@ def check_voice(
         return _result("voice", False, "it reads as their reply to you; write it from you to them")
     name = plan.greeting_name.split()[-1] if plan.greeting_name else ""
     for match in re.finditer(rf"\b{re.escape(name)}\b", text) if name else ():
-        before, after = text[: match.start()].rstrip(), text[match.end() :]
-        if not (before.endswith((",", "Thanks", "thanks", "Hi", "Dear")) or after[:1] in {",", "!", "?"}):
+        if not _spoken_to(text[: match.start()].rstrip(), text[match.end() :]):
             return _result("voice", False, f"talk to {name}, not about them")
     if THIRD_PERSON_RE.search(parts.step):
         return _result("voice", False, "the next step says 'he' or 'she' where it should say 'you'")

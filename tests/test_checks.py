@@ -298,6 +298,12 @@ def test_channel_fit_short_channels() -> None:
             "not about them",
         ),
         (
+            # a comma after the name does not make it an address when a word leads into it
+            ["Thank you for the evening with Marta, the potter. I loved the wood-fired kilns."],
+            "As promised, I'll send you my glaze recipe by Friday.",
+            "not about them",
+        ),
+        (
             GOOD_PARTS.recall,
             "As promised, I'll send her my glaze recipe by Friday.",
             "'he' or 'she'",
@@ -332,6 +338,10 @@ def test_voice_allows_the_instructions_ideas_in_other_words() -> None:
 
 def test_voice_allows_the_name_in_address_and_others_in_the_third_person() -> None:
     assert _run(_with(recall=["Thanks, Marta, for your talk on wood-fired kilns."]))["voice"].passed
+    assert _run(_with(recall=["Marta, your talk on wood-fired kilns stayed with me."]))["voice"].passed
+    assert _run(_with(recall=["Thank you Marta, your wood-fired kilns talk was a highlight."]))[
+        "voice"
+    ].passed
     # Another person is named in the shown details: 'she' may be them.
     plan = _plan(details=[TOPIC, "her apprentice Joaquin builds the kilns"])
     parts = _with(recall=["I loved hearing how Joaquin builds wood-fired kilns; she sounds talented."])
