@@ -180,6 +180,30 @@ def test_the_lines_of_a_card_above_its_contact_line_are_one_block() -> None:
     ]
 
 
+def test_a_pasted_profile_header_and_a_quoted_bio_are_blocks() -> None:
+    notes = (
+        "Halvard Lindqvist · 2nd\nPrincipal Acoustician at Tonrum Akustik AB\n"
+        "Gothenburg, Sweden · 500+ connections\n\n"
+        "'Henrik builds archtop guitars one at a time in a converted smithy outside Uppsala.'\n"
+        "'til next time, he said, and we talked about the curtains that change the reverb.\n"
+        "Kwame Mensah\nLagos\n"
+    )
+    assert [(s.text, s.block) for s in split_clauses(notes)] == [
+        (
+            "Halvard Lindqvist · 2nd\nPrincipal Acoustician at Tonrum Akustik AB\n"
+            "Gothenburg, Sweden · 500+ connections",
+            True,
+        ),
+        ("'Henrik builds archtop guitars one at a time in a converted smithy outside Uppsala.'", True),
+        # a line that only starts with an apostrophe is the notes' own
+        ("'til next time, he said", False),
+        ("and we talked about the curtains that change the reverb.", False),
+        # short capitalised lines with no fields set apart are not taken for a card
+        ("Kwame Mensah", False),
+        ("Lagos", False),
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -131,6 +131,35 @@ def _card_line(line: str) -> bool:
     )
 
 
+_FIELD_SEPARATOR_RE = re.compile(r"\s[·|•]\s")  # "Gothenburg, Sweden · 500+ connections", "Lead | Studio"
+
+
+def _card_run(lines: list[tuple[int, str]], i: int) -> int:
+    """The line after a run of card lines that starts at `i`, when the run is a pasted card: two
+    lines or more, adjacent, one of them with fields set apart by "·" or "|" (a profile's header,
+    "Name · 2nd / Title / City · 500+ connections"); `i` otherwise."""
+    j = i
+    while (
+        j < len(lines)
+        and _card_line(lines[j][1])
+        and (j == i or lines[j - 1][0] + len(lines[j - 1][1]) + 1 == lines[j][0])
+    ):
+        j += 1
+    if j - i >= 2 and any(_FIELD_SEPARATOR_RE.search(lines[k][1]) for k in range(i, j)):
+        return j
+    return i
+
+
+def _quoted(line: str) -> bool:
+    """A long line in quotation marks: pasted text (a bio, a post), not the notes' own words. A
+    line opened with a single quote must close with one too ("'Henrik builds guitars...'")."""
+    if len(line) <= 60:
+        return False
+    if line.startswith(('"', "“", "«", ">")):
+        return True
+    return line.startswith(("'", "‘")) and line.rstrip(".!? ").endswith(("'", "’"))
+
+
 def _blocks(lines: list[tuple[int, str]]) -> list[tuple[int, int, bool, int]]:
     """(start, end, is_block, line number) for each line or pasted block of lines."""
     out: list[tuple[int, int, bool, int]] = []
@@ -138,7 +167,7 @@ def _blocks(lines: list[tuple[int, str]]) -> list[tuple[int, int, bool, int]]:
     while i < len(lines):
         offset, line = lines[i]
         stripped = line.strip()
-        quoted = stripped.startswith(('"', "“", ">")) and len(stripped) > 60
+        quoted = _quoted(stripped)
         if _SIGNATURE_START_RE.match(stripped) or _is_contact_line(stripped):
             j = i + 1
             while (
@@ -167,6 +196,11 @@ def _blocks(lines: list[tuple[int, str]]) -> list[tuple[int, int, bool, int]]:
         if quoted:
             out.append((offset, offset + len(line), True, i))
             i += 1
+            continue
+        card = _card_run(lines, i)
+        if card > i + 1:  # a pasted profile or business card: its lines are one block
+            out.append((offset, lines[card - 1][0] + len(lines[card - 1][1]), True, i))
+            i = card
             continue
         out.append((offset, offset + len(line), False, i))
         i += 1
