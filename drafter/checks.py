@@ -20,7 +20,7 @@ from .guard import THIRD_PERSON_RE, Guard, instruction_echo
 from .models import CheckResult, Draft, DraftParts, DraftRequest, Plan
 from .retrieval.embeddings import load_encoder
 from .text.dates import HORIZON_DAYS
-from .text.overlap import distinctive, is_common, meaning_words, stem, words
+from .text.overlap import content_words, distinctive, is_common, meaning_words, stem, words
 from .text.whole import unfinished
 
 __all__ = ["CHECKS", "LABELS", "mentions", "run_checks", "warnings_from"]
@@ -49,7 +49,10 @@ def _result(name: str, passed: bool, message: str = "") -> CheckResult:
 
 
 def _stems(text: str) -> set[str]:
-    return {stem(w) for w in words(text)}
+    """Stems of the words of a text, and of the parts of its hyphenated words ("Meiji-era" names
+    Meiji)."""
+    found = words(text)
+    return {stem(w) for w in found} | {stem(p) for w in found if "-" in w for p in w.split("-") if p}
 
 
 def mentions(detail: str, text: str, skip: set[str] | None = None) -> bool:
@@ -61,7 +64,8 @@ def mentions(detail: str, text: str, skip: set[str] | None = None) -> bool:
     rare = distinctive(detail)
     if (rare - skip or rare) & have:  # a detail only about the setting is named by the setting
         return True
-    meaning = meaning_words(detail, skip) or meaning_words(detail)
+    # a detail in common words only ("LED strips", "milk per cow") is named by most of its words
+    meaning = meaning_words(detail, skip) or meaning_words(detail) or content_words(detail)
     return bool(meaning) and sum(1 for w in meaning if w in have) >= max(1, (len(meaning) + 1) // 2)
 
 

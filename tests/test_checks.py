@@ -391,6 +391,12 @@ def test_grounded() -> None:
         ("she grows heirloom tomatoes", "Your tomatoes sound amazing.", True),  # most content words
         ("her talk on wood-fired kilns", "Thanks for a lovely talk.", False),
         ("she runs the data team at a startup", "Thanks for the chat.", False),
+        # a part of a hyphenated word names it
+        ("Meiji", "Thank you for the tour of the Meiji-era travel guides.", True),
+        # a detail in common words only is named by most of them, and not by one
+        ("LED strips", "The LED strips looked gorgeous from the back row.", True),
+        ("milk per cow", "We could compare the milk per cow in March.", True),
+        ("milk per cow", "I loved hearing about your cows.", False),
     ],
 )
 def test_mentions(detail: str, text: str, expected: bool) -> None:
