@@ -227,9 +227,12 @@ def check_voice(
         re.I,
     ):
         return _result("voice", False, "it reads as their reply to you; write it from you to them")
-    name = plan.greeting_name.split()[-1] if plan.greeting_name else ""
+    *title, name = plan.greeting_name.split() if plan.greeting_name else [""]
     for match in re.finditer(rf"\b{re.escape(name)}\b", text) if name else ():
-        if not _spoken_to(text[: match.start()].rstrip(), text[match.end() :]):
+        before = text[: match.start()].rstrip()
+        if title and before.endswith(" ".join(title)):  # "Thank you, Judge Solberg."
+            before = before[: -len(" ".join(title))].rstrip()
+        if not _spoken_to(before, text[match.end() :]):
             return _result("voice", False, f"talk to {name}, not about them")
     if THIRD_PERSON_RE.search(parts.step):
         return _result("voice", False, "the next step says 'he' or 'she' where it should say 'you'")

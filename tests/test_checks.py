@@ -339,6 +339,12 @@ def test_voice_allows_the_instructions_ideas_in_other_words() -> None:
 def test_voice_allows_the_name_in_address_and_others_in_the_third_person() -> None:
     assert _run(_with(recall=["Thanks, Marta, for your talk on wood-fired kilns."]))["voice"].passed
     assert _run(_with(recall=["Marta, your talk on wood-fired kilns stayed with me."]))["voice"].passed
+    # with a title, the name is said to them after the whole greeting name
+    plan = _plan(greeting_name="Judge Solberg")
+    parts = _with(recall=["Thank you for the meeting, Judge Solberg, and for your wood-fired kilns talk."])
+    assert _run(parts, plan=plan)["voice"].passed
+    parts = _with(recall=["I met Judge Solberg at the wood-fired kilns talk."])
+    assert not _run(parts, plan=plan)["voice"].passed
     assert _run(_with(recall=["Thank you Marta, your wood-fired kilns talk was a highlight."]))[
         "voice"
     ].passed
