@@ -227,11 +227,12 @@ def check_voice(
         re.I,
     ):
         return _result("voice", False, "it reads as their reply to you; write it from you to them")
-    *title, name = plan.greeting_name.split() if plan.greeting_name else [""]
+    *titles, name = plan.greeting_name.split() if plan.greeting_name else [""]
+    title = " ".join(titles)
     for match in re.finditer(rf"\b{re.escape(name)}\b", text) if name else ():
         before = text[: match.start()].rstrip()
-        if title and before.endswith(" ".join(title)):  # "Thank you, Judge Solberg."
-            before = before[: -len(" ".join(title))].rstrip()
+        if title and before.endswith(title):  # "Thank you, Judge Solberg."
+            before = before[: -len(title)].rstrip()
         if not _spoken_to(before, text[match.end() :]):
             return _result("voice", False, f"talk to {name}, not about them")
     if THIRD_PERSON_RE.search(parts.step):

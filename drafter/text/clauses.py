@@ -131,6 +131,11 @@ def _card_line(line: str) -> bool:
     )
 
 
+def _follows(lines: list[tuple[int, str]], j: int) -> bool:
+    """Whether line `j` comes straight after line `j - 1`, with no blank line between."""
+    return lines[j - 1][0] + len(lines[j - 1][1]) + 1 == lines[j][0]
+
+
 _FIELD_SEPARATOR_RE = re.compile(r"\s[·|•]\s")  # "Gothenburg, Sweden · 500+ connections", "Lead | Studio"
 
 
@@ -139,11 +144,7 @@ def _card_run(lines: list[tuple[int, str]], i: int) -> int:
     lines or more, adjacent, one of them with fields set apart by "·" or "|" (a profile's header,
     "Name · 2nd / Title / City · 500+ connections"); `i` otherwise."""
     j = i
-    while (
-        j < len(lines)
-        and _card_line(lines[j][1])
-        and (j == i or lines[j - 1][0] + len(lines[j - 1][1]) + 1 == lines[j][0])
-    ):
+    while j < len(lines) and _card_line(lines[j][1]) and (j == i or _follows(lines, j)):
         j += 1
     if j - i >= 2 and any(_FIELD_SEPARATOR_RE.search(lines[k][1]) for k in range(i, j)):
         return j
@@ -172,7 +173,7 @@ def _blocks(lines: list[tuple[int, str]]) -> list[tuple[int, int, bool, int]]:
             j = i + 1
             while (
                 j < len(lines)
-                and lines[j - 1][0] + len(lines[j - 1][1]) + 1 == lines[j][0]  # no blank line between
+                and _follows(lines, j)
                 and not _BULLET_RE.match(lines[j][1])
                 and (_is_contact_line(lines[j][1].strip()) or len(_WORD_RE.findall(lines[j][1])) <= 8)
             ):
@@ -185,7 +186,7 @@ def _blocks(lines: list[tuple[int, str]]) -> list[tuple[int, int, bool, int]]:
                 and out
                 and not out[-1][2]
                 and out[-1][3] == first - 1
-                and lines[first - 1][0] + len(lines[first - 1][1]) + 1 == lines[first][0]
+                and _follows(lines, first)
                 and _card_line(lines[first - 1][1])
             ):
                 out.pop()
