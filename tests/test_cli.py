@@ -163,31 +163,30 @@ def test_eval_offers_every_backend(runner: CliRunner) -> None:
     assert "[" + "|".join(llm.backend_names()) + "]" in " ".join(result.output.split())
 
 
-def test_eval_names_scores_each_case_and_names_the_misses(runner: CliRunner, tmp_path: Path) -> None:
+def test_eval_names_scores_each_case_and_lists_only_the_dev_misses(runner: CliRunner, tmp_path: Path) -> None:
     cases = tmp_path / "names.jsonl"
     rows = [
         {"id": "a", "contact": "Dr. María García López", "notes": "", "greet": "Dr. García López"},
         {"id": "b", "contact": "Elizabeth Moran", "notes": "Elizabeth goes by Liz", "greet": "Liz"},
-        {"id": "c", "contact": "Robert Kaminski", "notes": "his badge said BOBBY", "greet": "Bobby"},
+        {"id": "c", "contact": "Robert Kaminski", "notes": "Met Robert at the fair.", "greet": "Bobo"},
     ]
     held_out = tmp_path / "names_test.jsonl"
-    other = {
-        "id": "t",
-        "split": "test",
-        "contact": "Ann Lee",
-        "notes": "Ann's sister Jo came",
-        "greet": "Ann",
-    }
+    others = [
+        {"id": "t", "split": "test", "contact": "Ann Lee", "notes": "Ann's sister Jo came", "greet": "Ann"},
+        {"id": "u", "split": "test", "contact": "Ann Lee", "notes": "", "greet": "Annie"},
+    ]
     cases.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
-    held_out.write_text(json.dumps(other) + "\n", encoding="utf-8")
+    held_out.write_text("\n".join(json.dumps(r) for r in others) + "\n", encoding="utf-8")
     result = runner.invoke(main, ["eval", "names", "--cases", str(cases), "--cases", str(held_out), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)["splits"]
-    assert report["dev"]["cases"] == 3 and report["dev"]["right"] == 2
-    assert report["dev"]["misses"] == [{"id": "c", "expected": "Bobby", "got": "Robert"}]
-    assert report["test"] == {"cases": 1, "right": 1, "misses": []}
+    assert report["dev"]["cases"] == 3 and report["dev"]["right"] == 2 and report["dev"]["rules_right"] == 2
+    assert report["dev"]["misses"] == [{"id": "c", "expected": "Bobo", "got": "Robert"}]
+    # a held-out miss is counted, never listed: nothing is tuned on it
+    assert report["test"] == {"cases": 2, "right": 1, "rules_right": 1, "misses": []}
     text = runner.invoke(main, ["eval", "names", "--cases", str(cases), "--cases", str(held_out)]).output
-    assert "dev: greeting right for 2 of 3" in text and "held out: greeting right for 1 of 1" in text
+    assert "dev: greeting right for 2 of 3 (66.7%); the name rules alone 2 (66.7%)" in text
+    assert "held out: greeting right for 1 of 2" in text and "Annie" not in text
 
 
 def test_eval_names_says_which_line_is_not_a_case(runner: CliRunner, tmp_path: Path) -> None:

@@ -21,9 +21,9 @@ from typing import Any
 from ..models import PRIVATE_ROLES, ROLES, Contact, DraftRequest, Reading
 from ..retrieval.embeddings import load_encoder
 from ..text.clauses import Span
-from ..text.names import greeting_name
 from . import STEP_FLOOR, classify_spans, read_notes
 from .corpus import Note, load_notes, our_clauses, project_labels
+from .greeting import choose_greeting
 from .model import load_model
 from .plan import choose_step, make_plan
 from .train import macro_f1
@@ -106,7 +106,7 @@ def evaluate(split: str = "test", folder: Path | None = None) -> dict[str, Any]:
         shown = [c for c in reading.clauses if c.text in plan.shown]
         shown_total += len(shown)
         shown_private += sum(1 for c in shown if _private_overlap(note, c.start, c.end))
-        greet_right += greeting_name(note.contact, note.notes).lower() == note.greet.lower()
+        greet_right += choose_greeting(note.contact, note.notes).lower() == note.greet.lower()
         matched += _matched(note, spans)
         gold_clauses += len(note.clauses)
     n = max(len(notes), 1)

@@ -36,8 +36,9 @@ from ..retrieval.embeddings import load_encoder
 from ..text.clauses import TURN_WORDS, plain_text
 from ..text.dates import default_when
 from ..text.language import in_another_language
-from ..text.names import greeting_name, is_name_cue
+from ..text.names import is_name_cue
 from ..text.overlap import content_words
+from .greeting import choose_greeting
 from .model import load_model
 
 __all__ = [
@@ -274,7 +275,7 @@ def _second_touch(request: DraftRequest, plan: Plan, today: dt.date) -> Plan:
 
 def make_plan(request: DraftRequest, reading: Reading, today: dt.date | None = None) -> Plan:
     today = today or dt.date.today()
-    greeting = greeting_name(request.contact.name, request.notes)
+    greeting = choose_greeting(request.contact.name, request.notes)
     kind, step = choose_step(reading, request.next_step_hint, name=f"{request.contact.name} {greeting}")
     # Where you met and what they are called are the setting, not something you talked about.
     known = f"{request.contact.where_met} {request.contact.name} {greeting} {request.contact.company}"

@@ -6,14 +6,20 @@ the notes say about the name wins: "goes by Liz", "call me Sasha", "family name 
 when it is a form of their own or a known nickname of their given name (the `nicknames`
 dataset: "Bobbie" for Roberta), or when it stands right after their name ("Tomasz W. (Tomek is
 fine)").
+
+`greeting_candidates` and `greeting_features` are the input of the greeting model
+(`reader.greeting`): every other name the message could use, and what the notes say of each.
 """
 
 from __future__ import annotations
 
 import importlib.resources
+import math
 import re
+from dataclasses import dataclass, field
 from functools import cache
 
+import numpy as np
 from anyascii import anyascii
 from nameparser import HumanName
 from nicknames import NickNamer
@@ -21,7 +27,16 @@ from wordfreq import zipf_frequency
 
 from .sentences import sentence_spans
 
-__all__ = ["TITLE_PATTERN", "greeting_name", "is_name_cue", "name_forms"]
+__all__ = [
+    "GREETING_FEATURES",
+    "TITLE_PATTERN",
+    "GreetingCandidate",
+    "greeting_candidates",
+    "greeting_features",
+    "greeting_name",
+    "is_name_cue",
+    "name_forms",
+]
 
 # A cue in the notes for the name the contact uses (the cue in any case, the name capitalised):
 # group 1 is the cue, group 2 the name, with a title or a second word if one follows ("prefers
@@ -535,3 +550,213 @@ def is_name_cue(text: str, full_name: str) -> bool:
         return False
     rest = re.findall(r"[A-Za-z]+", text[: cue.start()] + " " + text[cue.end() :])
     return len(rest) <= 2
+
+
+# --- Candidates for the greeting, with what the notes say about each (the learned chooser's input) ---
+
+# A word of the notes that may be a name: it starts with a capital, and no letter or apostrophe
+# joins it to the word before ("O'Brien" is one word, "'Deb'" is Deb).
+_NAME_TOKEN_RE = re.compile(r"(?<![\w’@.-])(?<!\w')([^\W\d_][\w'’-]{1,20})")
+_TITLED_RE = re.compile(rf"(?<![\w.])({TITLE_PATTERN})\.?\s+([^\W\d_][\w'’-]+(?:\s+[^\W\d_][\w'’-]+)?)")
+
+GREETING_FEATURES: tuple[str, ...] = (
+    "rule_default",  # what the rules give with no notes
+    "given",
+    "middle",
+    "family",
+    "notes_only",  # a word of the notes, none of theirs
+    "titled_in_notes",  # "Dr. Haddad" as the notes write it
+    "has_title",
+    "several_words",
+    "nickname_of_given",  # by the `nicknames` dataset
+    "nickname_of_middle",
+    "shares_start",  # the first three letters of a given or middle name
+    "part_of_given",  # "Seun" in Oluwaseun
+    "shared_run",  # the longest run of letters shared with a given or middle name, by its length
+    "own_word",
+    "given_rank",  # how common as a given name (census), 1.2 when unknown
+    "family_rank",
+    "english_frequency",
+    "times_in_notes",
+    "quoted",
+    "after_cue",  # "goes by", "call me", "'X is fine'"
+    "after_negated_cue",  # "nobody calls her X"
+    "distance_to_their_name",
+    "in_a_sentence_with_their_name",
+    "after_who_someone_is",  # "his son Danny"
+    "after_not_or_article",  # "NOT Josie", "the Alexa team"
+    "starts_a_sentence",
+    "first_position",
+    "contact_is_address",
+    "contact_in_lower_case",
+    "contact_has_title",
+    "one_or_two_letters",
+    # what the rules' own answer rests on, the same for every candidate of a note
+    "rules_read_the_notes",  # the notes changed the rules' answer ("goes by Liz")
+    "rules_gave_a_title",
+    "rules_answer_negated",  # "nobody calls her Margarethe"
+)
+
+
+@dataclass
+class GreetingCandidate:
+    """A name the message could greet them by, and the features the chooser reads."""
+
+    name: str
+    sources: set[str] = field(default_factory=set)
+
+
+def _contact_parsed(full_name: str) -> HumanName:
+    name = full_name.strip()
+    if "@" in name:
+        name = " ".join(re.split(r"[._+-]", name.split("@", 1)[0]))
+    return HumanName(name)
+
+
+def greeting_candidates(full_name: str, notes: str) -> tuple[str, list[GreetingCandidate]]:
+    """The rules' greeting, and every other name the message could greet them by: the words of
+    their name, the notes' words that may be names, and a title with a family name as the notes
+    write it."""
+    rule = greeting_name(full_name, notes)
+    found: dict[str, GreetingCandidate] = {}
+
+    def add(name: str, source: str) -> None:
+        name = name.strip()
+        if name and name.lower() != rule.lower():
+            found.setdefault(name.lower(), GreetingCandidate(name)).sources.add(source)
+
+    add(greeting_name(full_name, ""), "rule_default")
+    parsed = _contact_parsed(full_name)
+    for source, part in (("given", parsed.first), ("middle", parsed.middle), ("family", parsed.last)):
+        for word in part.split():
+            if len(word.rstrip(".")) > 1:
+                add(_as_the_notes_spell(_tidy(word), notes), source)
+    for m in _NAME_TOKEN_RE.finditer(notes):
+        token = m.group(1).strip("'’-")
+        if len(token) >= 2 and token[0].isupper() and not re.fullmatch(TITLE_PATTERN, token.capitalize()):
+            add(_tidy(token) if token.isupper() and len(token) > 3 else token, "notes")
+    for m in _TITLED_RE.finditer(notes):
+        title = _title(HumanName(f"{m.group(1)} X"))
+        names = [w for w in m.group(2).split() if w[0].isupper()]
+        if title and names:
+            add(f"{title} {names[0]}", "titled_in_notes")
+            if len(names) == 2:
+                add(f"{title} {' '.join(names)}", "titled_in_notes")
+    return rule, list(found.values())
+
+
+def _shared_run(a: str, b: str) -> int:
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] not in b:
+                break
+            best = j - i
+    return best
+
+
+def greeting_features(
+    full_name: str, notes: str, candidates: list[GreetingCandidate], rule: str = ""
+) -> np.ndarray:
+    """One row of GREETING_FEATURES per candidate; `rule` is the rules' answer."""
+    parsed = _contact_parsed(full_name)
+    given = anyascii(parsed.first).lower()
+    middle = [anyascii(w).lower() for w in parsed.middle.split()]
+    own = [given, *middle, *(anyascii(w).lower() for w in parsed.last.split())]
+    folded = anyascii(notes).lower()
+    own_at = [
+        m.start() for o in own if len(o) >= 2 for m in re.finditer(rf"(?<!\w){re.escape(o)}(?!\w)", folded)
+    ]
+    sentences = [(start + a, start + b) for start, line in _lines(notes) for a, b in sentence_spans(line)]
+    cues: list[tuple[str, bool]] = []
+    for pattern in (_CUE_RE, _PERMIT_RE, _PERMIT_AFTER_RE):
+        for m in pattern.finditer(notes):
+            said = m.group(2) if pattern is _CUE_RE else m.group(1)
+            negated = bool(_NEGATED_RE.search(notes[max(0, m.start() - 12) : m.start()]))
+            cues.append((said.split()[0].strip(".").lower(), negated))
+    given_ranks, family_ranks = _census()
+    nick = _nicknames()
+    rule = rule or greeting_name(full_name, notes)
+    rule_words = rule.split()
+    rule_titled = len(rule_words) > 1 and bool(_title(HumanName(f"{rule_words[0]} X")))
+    rule_core = rule_words[-1] if rule_titled else (rule_words[0] if rule_words else "")
+    rule_negated = any(said == rule_core.lower() and negated for said, negated in cues) or any(
+        _NOT_BEFORE_RE.search(notes[max(0, m.start() - 40) : m.start()])
+        for m in re.finditer(rf"(?<![\w’-])(?<!\w'){re.escape(rule_core)}(?![\w’-])", notes)
+    )
+    about_rules = [rule.lower() != greeting_name(full_name, "").lower(), rule_titled, rule_negated]
+    rows = []
+    for candidate in candidates:
+        words = candidate.name.split()
+        titled = len(words) > 1 and bool(_title(HumanName(f"{words[0]} X")))
+        core = words[-1] if titled else words[0]
+        low = anyascii(core).lower()
+        theirs = low in own
+        first_names = [g for g in (given, *middle) if g]
+        occurs = rf"(?<![\w’-])(?<!\w'){re.escape(core)}(?![\w’-]|'\w)"
+        at = [m.start() for m in re.finditer(occurs, notes, re.IGNORECASE)]
+        distance, with_them, relation, negation, starts = 1.0, 0.0, 0.0, 0.0, 0.0
+        for start in at:
+            if own_at and not theirs:
+                distance = min(distance, min(abs(start - o) for o in own_at) / 200)
+            sentence = next(((a, b) for a, b in sentences if a <= start < b), None)
+            if sentence is None:
+                continue
+            before = notes[sentence[0] : start]
+            with_them = max(
+                with_them, float(not theirs and any(sentence[0] <= o < sentence[1] for o in own_at))
+            )
+            relation = max(relation, float(bool(_RELATION_BEFORE_RE.search(before))))
+            negation = max(negation, float(bool(_NOT_BEFORE_RE.search(before))))
+            starts = max(starts, float(not before.strip(" -*•\t")))
+        given_rank, family_rank = given_ranks.get(low), family_ranks.get(low)
+        src = candidate.sources
+        rows.append(
+            [
+                "rule_default" in src,
+                "given" in src,
+                "middle" in src,
+                "family" in src,
+                src == {"notes"},
+                "titled_in_notes" in src,
+                titled,
+                len(words) > (2 if titled else 1),
+                bool(given) and (low in nick.nicknames_of(given) or given in nick.canonicals_of(low)),
+                any(low in nick.nicknames_of(m) for m in middle),
+                not theirs and any(len(g) >= 3 and low[:3] == g[:3] for g in first_names),
+                not theirs
+                and len(low) >= 3
+                and any(len(g) >= 3 and (low in g or g in low) for g in first_names),
+                0.0
+                if theirs
+                else max((_shared_run(low, g) / max(len(low), 1) for g in first_names), default=0.0),
+                theirs,
+                math.log(given_rank) / 9 if given_rank else 1.2,
+                math.log(family_rank) / 12 if family_rank else 1.2,
+                zipf_frequency(low, "en") / 7,
+                math.log1p(len(at)),
+                any(start > 0 and notes[start - 1] in "\"'“‘" for start in at),
+                any(said == core.lower() for said, _ in cues),
+                any(said == core.lower() and negated for said, negated in cues),
+                distance,
+                with_them,
+                relation,
+                negation,
+                starts,
+                at[0] / max(len(notes), 1) if at else 1.0,
+                "@" in full_name,
+                full_name.islower(),
+                bool(parsed.title),
+                len(core) <= 2,
+                *about_rules,
+            ]
+        )
+    return np.array(rows, dtype=np.float64).reshape(len(candidates), len(GREETING_FEATURES))
+
+
+def _lines(notes: str) -> list[tuple[int, str]]:
+    out, start = [], 0
+    for line in notes.split("\n"):
+        out.append((start, line))
+        start += len(line) + 1
+    return out
