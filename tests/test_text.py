@@ -136,6 +136,21 @@ def test_default_when_depends_on_the_kind() -> None:
     assert default_when("offer", TODAY)[1] < default_when("keep_in_touch", TODAY)[1]
 
 
+def test_what_is_told_to_someone_stays_with_the_telling() -> None:
+    def cut(text: str) -> list[str]:
+        return [s.text for s in split_clauses(text)]
+
+    assert cut("also tell her we agreed to a tasting next week") == [
+        "also tell her we agreed to a tasting next week"
+    ]
+    assert cut("she said we agreed to meet in May") == ["she said we agreed to meet in May"]
+    # a marker before a report is not what is told: two clauses
+    assert cut("sleeping on a sofa rn dont mention we said we'd try Fontainebleau") == [
+        "sleeping on a sofa rn dont mention",
+        "we said we'd try Fontainebleau",
+    ]
+
+
 def test_clauses_cut_at_turns_and_arrows_keep_asides_and_signatures_whole() -> None:
     notes = (
         "Um so met Dara at the PyData thing. She runs the data team -> really into causal inference "
@@ -226,6 +241,9 @@ def test_a_pasted_profile_header_and_a_quoted_bio_are_blocks() -> None:
         ),
         ("met dr. López at 8 am. Then left.", ["met dr. López at 8 am.", "Then left."]),
         ("Python vs. Ruby, all night.", ["Python vs. Ruby, all night."]),
+        # nor does a title in quotes, or typed in lower case, before the name
+        ("he prefers 'Prof. Arancibia', use that.", ["he prefers 'Prof. Arancibia', use that."]),
+        ("ask prof. Arancibia about it. Then go.", ["ask prof. Arancibia about it.", "Then go."]),
     ],
 )
 def test_sentences_end_after_words_pysbd_takes_for_abbreviations(text: str, expected: list[str]) -> None:

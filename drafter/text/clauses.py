@@ -74,6 +74,11 @@ _BINDS_NEXT = {
     "that", "because", "when", "if", "and", "but", "so", "as", "what", "how", "why", "where",
     "think", "guess", "reckon", "mean", "believe", "which", "who", "whom", "than",
 }  # fmt: skip
+# A verb of saying with whom it was said to, or "said" alone, takes what follows as its object:
+# "tell her we agreed to a tasting", "I told him we'd split it", "she said we" are one clause ("dont
+# mention | we said we'd try..." is two: the first is a marker for the clause before it).
+_SAYS = {"tell", "told", "telling", "say", "said", "saying", "mention", "mentioned", "remind", "reminded"}
+_SAID_TO = {"her", "him", "them", "me", "us", "you"}
 _PAREN_RE = re.compile(r"\([^()]{2,300}\)|\[[^\[\]]{2,300}\]")
 _HIDDEN_RE = re.compile(r"(?is)<(script|style)\b.*?(?:</\1\s*>|$)|<!--.*?(?:-->|$)")
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
@@ -225,6 +230,12 @@ def _cuts(text: str, start: int, end: int) -> list[re.Match[str]]:
     return ordered
 
 
+def _binds_next(left: list[str]) -> bool:
+    """Whether the words before a cut with no punctuation take what follows as their object."""
+    last = left[-1].lower()
+    return last in _BINDS_NEXT or last in ("said", "says") or (last in _SAID_TO and left[-2].lower() in _SAYS)
+
+
 def _cut_sentence(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Clause offsets inside one sentence: asides apart, then cuts at turns and arrows."""
     pieces: list[tuple[int, int]] = []
@@ -242,7 +253,7 @@ def _cut_sentence(text: str, start: int, end: int) -> list[tuple[int, int]]:
         cursor = a
         for cut in _cuts(text, a, b):
             left = _WORD_RE.findall(text[cursor : cut.start()])
-            if len(left) >= 2 and not (cut.group(0).strip() == "" and left[-1].lower() in _BINDS_NEXT):
+            if len(left) >= 2 and not (cut.group(0).strip() == "" and _binds_next(left)):
                 out.append((cursor, cut.start()))
                 cursor = cut.end()
         out.append((cursor, b))
