@@ -261,6 +261,22 @@ def test_a_clause_qualified_by_a_private_turn_is_not_a_detail() -> None:
     assert plan.details == [project.text]
 
 
+def test_a_private_fragment_marks_the_clause_before_it_but_a_private_statement_does_not() -> None:
+    # "dont mention" says nothing by itself: it speaks of the clause before, which is not a detail
+    notes = "we talked heel hooks for ages lol she's between flats rn 🤫 dont mention"
+    hooks = _clause("we talked heel hooks for ages lol", "topic", 0)
+    flats = _clause("she's between flats rn 🤫", "topic", notes.index("she's"))
+    marker = _clause("dont mention", "confidence", notes.index("dont"), private=0.8)
+    plan = make_plan(_request(notes), Reading(clauses=[hooks, flats, marker]), TODAY)
+    assert plan.details == [hooks.text]
+    # a confidence that states something of its own leaves the clause before it alone
+    notes = "We nerded out about design tokens. She told me she's pregnant"
+    tokens = _clause("We nerded out about design tokens.", "topic", 0)
+    news = _clause("She told me she's pregnant", "confidence", notes.index("She"), private=0.9)
+    plan = make_plan(_request(notes), Reading(clauses=[tokens, news]), TODAY)
+    assert plan.details == [tokens.text]
+
+
 def test_a_step_clause_has_its_own_thresholds() -> None:
     # the step and the details are judged apart: each by the thresholds chosen for it on dev
     near = min(STEP_PRIVATE_MAX, SHOWN_PRIVATE_MAX) + 0.01

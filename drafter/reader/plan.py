@@ -170,15 +170,35 @@ def _says_something(text: str) -> bool:
 _TURN = re.compile(rf"\s*(?:{'|'.join(TURN_WORDS)})\b", re.IGNORECASE)
 
 
+MARKER_WORDS = 2  # a private clause of this many content words or fewer says little by itself
+
+
 def _qualified_by_a_secret(reading: Reading, text: str) -> set[int]:
-    """Clauses that a turn held back as private goes on to qualify in the same sentence: in "He is
-    working on a new project but it is secret until the festival", the project is the secret."""
+    """Clauses that a private clause right after them qualifies: a turn held back as private in
+    the same sentence ("He is working on a new project but it is secret until the festival": the
+    project is the secret), or an agenda or confidence that only marks the clause before
+    ("...sleeping on a friend's sofa rn 🤫 dont mention", "Her contract ends in June. Obviously
+    private.")."""
     out = set()
     for clause, after in itertools.pairwise(reading.clauses):
         gap = text[clause.end : after.start]
         if after.role in PRIVATE_ROLES and _TURN.match(after.text) and not re.search(r"[.!?\n]", gap):
             out.add(id(clause))
+        if after.role in ("agenda", "confidence") and _a_marker(after.text):
+            out.add(id(clause))
     return out
+
+
+_SUBJECT_RE = re.compile(
+    r"(?i)\b(?:i|i['’](?:d|m|ll|ve)|she|he|they|we|you|it['’]s|there['’]s)\b|\b[A-Z][a-z]+\s+(?:is|was|has|had|said|told)\b"
+)
+
+
+def _a_marker(text: str) -> bool:
+    """Whether a private clause only marks another: a fragment of a few words with no subject
+    of its own ("dont mention", "obviously private.", "not for repeating", "between us"), not a
+    statement ("She told me she's pregnant")."""
+    return len(content_words(text)) <= MARKER_WORDS and not _SUBJECT_RE.search(text)
 
 
 def choose_details(
