@@ -116,6 +116,11 @@ def test_a_model_of_other_features_asks_for_a_retrain(tmp_path: Path) -> None:
         load_greeting_model(path)
 
 
+def test_a_missing_model_says_how_to_get_it_back(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="drafter eval names --train"):
+        load_greeting_model(tmp_path / "nowhere.npz")
+
+
 def test_a_broken_case_file_names_its_line(tmp_path: Path) -> None:
     path = tmp_path / "names_x.jsonl"
     path.write_text(json.dumps({"contact": "Ann Lee", "greet": "Ann"}) + "\n{}\n", encoding="utf-8")

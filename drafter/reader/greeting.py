@@ -30,6 +30,7 @@ import numpy as np
 
 from ..errors import ConfigError, InputError
 from ..text.names import GREETING_FEATURES, greeting_candidates, greeting_features
+from .model import read_weights
 
 logger = logging.getLogger(__name__)
 
@@ -79,13 +80,7 @@ _lock = threading.Lock()
 
 @lru_cache(maxsize=2)
 def _load(path: Path) -> GreetingModel:
-    try:
-        data = np.load(path)
-    except (OSError, ValueError) as exc:
-        raise ConfigError(
-            f"The greeting model is missing or unreadable at {path}: reinstall the package, "
-            "or train it with `drafter eval names --train`."
-        ) from exc
+    data = read_weights(path, "The greeting model", "drafter eval names --train")
     if tuple(str(f) for f in data["features"]) != GREETING_FEATURES:
         raise ConfigError(f"The greeting model at {path} reads other features: retrain it.")
     return GreetingModel(

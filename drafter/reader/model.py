@@ -10,13 +10,14 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from ..errors import ConfigError
 from ..models import PRIVATE_ROLES, ROLES, STEP_ROLES
 
-__all__ = ["SHOWN_PRIVATE_MAX", "ReaderModel", "load_model", "model_path"]
+__all__ = ["SHOWN_PRIVATE_MAX", "ReaderModel", "load_model", "model_path", "read_weights"]
 
 # A clause is shown to the writer only when the reader gives it less than this chance of being
 # private: the loosest ceiling at which no private clause of the dev split reaches the writer.
@@ -102,15 +103,19 @@ class ReaderModel:
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=2)
-def _load(path: Path) -> ReaderModel:
+def read_weights(path: Path, what: str, command: str) -> Any:
+    """The arrays of a shipped model file, or an error that says how to get them back."""
     try:
-        data = np.load(path)
+        return np.load(path)
     except (OSError, ValueError) as exc:
         raise ConfigError(
-            f"The note reader's model is missing or unreadable at {path}: reinstall the package, "
-            "or train it with `drafter eval reader --train`."
+            f"{what} is missing or unreadable at {path}: reinstall the package, or train it with `{command}`."
         ) from exc
+
+
+@lru_cache(maxsize=2)
+def _load(path: Path) -> ReaderModel:
+    data = read_weights(path, "The note reader's model", "drafter eval reader --train")
     classes = tuple(str(c) for c in data["classes"])
     if set(classes) - set(ROLES):
         raise ConfigError(f"The note reader's model at {path} has unknown roles: retrain it.")
