@@ -269,6 +269,12 @@ def test_a_private_fragment_marks_the_clause_before_it_but_a_private_statement_d
     marker = _clause("dont mention", "confidence", notes.index("dont"), private=0.8)
     plan = make_plan(_request(notes), Reading(clauses=[hooks, flats, marker]), TODAY)
     assert plan.details == [hooks.text]
+    # "It's private." points back too; it is no subject of its own
+    notes = "Her contract ends in June. It's private."
+    contract = _clause("Her contract ends in June.", "topic", 0)
+    marker = _clause("It's private.", "confidence", notes.index("It's"), private=0.9)
+    assert make_plan(_request(notes), Reading(clauses=[contract, marker]), TODAY).details == []
+    assert make_plan(_request(notes), Reading(clauses=[contract]), TODAY).details == [contract.text]
     # a confidence that states something of its own leaves the clause before it alone
     notes = "We nerded out about design tokens. She told me she's pregnant"
     tokens = _clause("We nerded out about design tokens.", "topic", 0)

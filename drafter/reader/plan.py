@@ -189,8 +189,11 @@ def _qualified_by_a_secret(reading: Reading, text: str) -> set[int]:
     return out
 
 
+# A subject of its own: a person ("I", "she", "we") or a name before a verb ("Dayo thinks"); "it's"
+# and "that's" point back at what came before ("It's private."), so they are no subject here.
 _SUBJECT_RE = re.compile(
-    r"(?i)\b(?:i|i['’](?:d|m|ll|ve)|she|he|they|we|you|it['’]s|there['’]s)\b|\b[A-Z][a-z]+\s+(?:is|was|has|had|said|told)\b"
+    r"\b(?i:i|i['’](?:d|m|ll|ve)|she|she['’]s|he|he['’]s|they|they['’]re|we|we['’]re|you)\b"
+    r"|\b[A-Z][a-z]+\s+(?:is|was|has|had|said|says|told|thinks|wants)\b"
 )
 
 
