@@ -254,11 +254,16 @@ def test_a_clause_qualified_by_a_private_turn_is_not_a_detail() -> None:
     hydro = _clause("We talked hydrophones.", "topic", notes.index("We talked"))
     plan = make_plan(_request(notes), Reading(clauses=[project, secret, hydro]), TODAY)
     assert plan.details == [hydro.text]
-    # the same turn after a full stop qualifies nothing before it
+    # a turn after a full stop qualifies nothing before it when it states something of its own
+    notes = "He is working on a new project. But he hasn't told his boss yet."
+    secret = _clause("But he hasn't told his boss yet.", "confidence", notes.index("But"), private=0.9)
+    plan = make_plan(_request(notes), Reading(clauses=[project, secret]), TODAY)
+    assert plan.details == [project.text]
+    # one that only points back ("it is secret") marks the clause before it, full stop or not
     notes = "He is working on a new project. But it is secret until the festival."
     secret = _clause("But it is secret until the festival.", "confidence", notes.index("But"), private=0.9)
     plan = make_plan(_request(notes), Reading(clauses=[project, secret]), TODAY)
-    assert plan.details == [project.text]
+    assert plan.details == []
 
 
 def test_a_private_fragment_marks_the_clause_before_it_but_a_private_statement_does_not() -> None:
