@@ -684,7 +684,9 @@ def greeting_features(
         _NOT_BEFORE_RE.search(notes[max(0, m.start() - 40) : m.start()])
         for m in re.finditer(rf"(?<![\w’-])(?<!\w'){re.escape(rule_core)}(?![\w’-])", notes)
     )
-    about_rules = [rule.lower() != greeting_name(full_name, "").lower(), rule_titled, rule_negated]
+    # The notes changed the rules' answer exactly when the no-notes answer is a candidate.
+    read_the_notes = any("rule_default" in c.sources for c in candidates)
+    about_rules = [read_the_notes, rule_titled, rule_negated]
     rows = []
     for candidate in candidates:
         words = candidate.name.split()
