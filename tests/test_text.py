@@ -151,6 +151,33 @@ def test_what_is_told_to_someone_stays_with_the_telling() -> None:
     ]
 
 
+def test_a_clause_opened_by_a_subordinator_keeps_its_main_clause() -> None:
+    def cut(text: str) -> list[str]:
+        return [s.text for s in split_clauses(text)]
+
+    # the time is not cut off what happened then: the confidence is one clause
+    assert cut("When Ana went to get the car Leo said the bank is calling in their loan.") == [
+        "When Ana went to get the car Leo said the bank is calling in their loan."
+    ]
+    assert cut("after the panel she told me she is leaving in May") == [
+        "after the panel she told me she is leaving in May"
+    ]
+    # only the first cut is waived: a later report is still a clause of its own
+    assert cut("when we met she was on crutches we said we'd try the Ridge loop") == [
+        "when we met she was on crutches",
+        "we said we'd try the Ridge loop",
+    ]
+    # an emoji ends the thought even after an opening; without the opening the cut stays
+    assert cut("if he likes it 🎸 we said we'd jam on Friday") == [
+        "if he likes it 🎸",
+        "we said we'd jam on Friday",
+    ]
+    assert cut("met Ana at the fair Leo said the stall was hers") == [
+        "met Ana at the fair",
+        "Leo said the stall was hers",
+    ]
+
+
 def test_clauses_cut_at_turns_and_arrows_keep_asides_and_signatures_whole() -> None:
     notes = (
         "Um so met Dara at the PyData thing. She runs the data team -> really into causal inference "

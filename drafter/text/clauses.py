@@ -77,6 +77,17 @@ _BINDS_NEXT = {
 # A verb of saying with whom it was said to, or "said" alone, takes what follows as its object:
 # "tell her we agreed to a tasting", "I told him we'd split it", "she said we" are one clause ("dont
 # mention | we said we'd try..." is two: the first is a marker for the clause before it).
+# A clause opened by a subordinator is not whole until its main clause: "When Inés went to get the
+# car | Horacio said ..." cuts a time off what happened then. The first cut with no punctuation
+# after such an opening is not made ("After the panel she said ..." stays one clause), unless an
+# emoji or a chat aside ended the thought there, or the sender turns to what they said or think
+# ("when we met she was on crutches | we said we'd try the loop").
+_SUBORDINATORS = {
+    "when", "whenever", "while", "whilst", "after", "before", "since", "once", "until", "till",
+    "because", "although", "though", "if", "unless", "as",
+}  # fmt: skip
+_AFTER_ASIDE_RE = re.compile(rf"(?:[{_EMOJI}]|\b(?:lol|lmao|haha))$", re.IGNORECASE)  # the thought ended
+_OWN_TURN_RE = re.compile(r"(?:and\s+)?(?:I|we|honestly|tbh|ngl)\b", re.IGNORECASE)  # "| we said we'd ..."
 _SAYS = {"tell", "told", "telling", "say", "said", "saying", "mention", "mentioned", "remind", "reminded"}
 _SAID_TO = {"her", "him", "them", "me", "us", "you"}
 _PAREN_RE = re.compile(r"\([^()]{2,300}\)|\[[^\[\]]{2,300}\]")
@@ -236,6 +247,14 @@ def _binds_next(left: list[str]) -> bool:
     return last in _BINDS_NEXT or last in ("said", "says") or (last in _SAID_TO and left[-2].lower() in _SAYS)
 
 
+def _opens_subordinate(text: str, start: int, end: int) -> bool:
+    """Whether the clause at `start` opens with a subordinator (after "and", "but" or "so")."""
+    words = [w.lower() for w in _WORD_RE.findall(text[start:end])[:2]]
+    if words and words[0] in ("and", "but", "so"):
+        words = words[1:]
+    return bool(words) and words[0] in _SUBORDINATORS
+
+
 def _cut_sentence(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Clause offsets inside one sentence: asides apart, then cuts at turns and arrows."""
     pieces: list[tuple[int, int]] = []
@@ -251,11 +270,23 @@ def _cut_sentence(text: str, start: int, end: int) -> list[tuple[int, int]]:
             out.append((a, b))
             continue
         cursor = a
+        opened = _opens_subordinate(text, cursor, b)
         for cut in _cuts(text, a, b):
             left = _WORD_RE.findall(text[cursor : cut.start()])
-            if len(left) >= 2 and not (cut.group(0).strip() == "" and _binds_next(left)):
+            bare = cut.group(0).strip() == ""
+            if (
+                bare
+                and opened
+                and not _AFTER_ASIDE_RE.search(text, cursor, cut.start())
+                and "," not in text[cursor : cut.start()]
+                and not _OWN_TURN_RE.match(text, cut.end())
+            ):
+                opened = False  # the main clause follows
+                continue
+            if len(left) >= 2 and not (bare and _binds_next(left)):
                 out.append((cursor, cut.start()))
                 cursor = cut.end()
+                opened = _opens_subordinate(text, cursor, b)
         out.append((cursor, b))
     return out
 
