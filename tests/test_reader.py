@@ -585,6 +585,19 @@ def test_the_corpus_rejects_unknown_roles_and_empty_folders(tmp_path: Path) -> N
         load_notes(tmp_path)
 
 
+def test_the_corpus_rejects_a_note_id_used_twice(tmp_path: Path) -> None:
+    _write_corpus(tmp_path, TINY[:2], train=2, dev=0)
+    lines = (tmp_path / "notes_tiny.jsonl").read_text(encoding="utf-8")
+    (tmp_path / "notes_test_tiny.jsonl").write_text(lines, encoding="utf-8")
+    with pytest.raises(InputError, match="is already used at notes_test_tiny.jsonl, line 1"):
+        load_notes(tmp_path, splits=("dev",))
+
+
+def test_the_shipped_corpus_loads_with_unique_ids() -> None:
+    notes = load_notes()
+    assert len({n.id for n in notes}) == len(notes) > 850
+
+
 def test_a_file_named_test_is_the_held_out_split(tmp_path: Path) -> None:
     _write_corpus(tmp_path, TINY[:2], train=2, dev=0)
     (tmp_path / "notes_tiny.jsonl").rename(tmp_path / "notes_test.jsonl")

@@ -85,6 +85,7 @@ def load_notes(folder: Path | None = None, splits: Iterable[str] | None = None) 
     folder = folder or default_corpus_dir()
     wanted = set(splits) if splits else {"train", "dev", "test"}
     notes: list[Note] = []
+    seen: dict[str, str] = {}  # note id -> where it was first read
     files = sorted(folder.glob("notes_*.jsonl"))
     if not files:
         raise InputError(f"no labelled notes in {folder}: expected files named notes_*.jsonl")
@@ -114,6 +115,12 @@ def load_notes(folder: Path | None = None, splits: Iterable[str] | None = None) 
                 raise InputError(
                     f"{path.name}, line {number}: unknown role or next step {bad or note.next_step}"
                 )
+            where = f"{path.name}, line {number}"
+            if note.id in seen:
+                raise InputError(
+                    f"{where}: note id {note.id!r} is already used at {seen[note.id]}; give one a new id"
+                )
+            seen[note.id] = where
             note.split = split_of(note.id, path.name)
             if note.split not in wanted:
                 continue
