@@ -183,6 +183,14 @@ class Guard:
         """The sentences that say the step sentence again."""
         return self._similar(sentences, [step]) if step.strip() else []
 
+    def repeats(self, sentences: list[str]) -> list[str]:
+        """The sentences that say again what a sentence before them in this message said."""
+        if len(sentences) < 2:
+            return []
+        vectors = load_encoder().encode(sentences)
+        sims = vectors @ vectors.T
+        return [s for i, s in enumerate(sentences) if i and float(sims[i, :i].max()) >= REPEAT_SIMILARITY]
+
     def repeating_before(self, sentences: list[str]) -> list[str]:
         """The sentences that say again what an earlier message to them said: as close in meaning
         as a repeat, or with a phrase of it that this message was not shown."""

@@ -33,6 +33,7 @@ from .render import render
 from .text.dates import find_when
 from .text.overlap import distinctive, stem, words
 from .text.person import to_second_person
+from .text.sentences import sentences
 from .text.whole import trim_dangling, unfinished
 
 logger = logging.getLogger(__name__)
@@ -155,6 +156,19 @@ def uncopied(sentence: str, guard: Guard) -> str:
     return ""
 
 
+def _said_once(text: str) -> str:
+    """The text without a sentence that repeats, word for word, one before it."""
+    seen: set[tuple[str, ...]] = set()
+    kept = []
+    for sentence in sentences(text):
+        key = tuple(w.lower() for w in words(sentence))
+        if key and key in seen:
+            continue
+        seen.add(key)
+        kept.append(sentence)
+    return " ".join(kept) if len(kept) < len(sentences(text)) else text
+
+
 def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -> DraftParts:
     spec = CHANNEL[request.channel]
     # Spoken to them: their name becomes "you"; so do "he" and "she" where no one else is named.
@@ -170,10 +184,12 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
         if str(s).strip()
     ]
     recall = [short for short in (uncopied(s, guard) for s in recall) if short]
+    recall = list(dict.fromkeys(_said_once(s) for s in recall))  # nothing said twice
     bad = (
         set(guard.close_to_private(recall))
         | set(guard.restating(step, recall))
         | set(guard.repeating_before(recall))
+        | set(guard.repeats(recall))
     )
     kept = [
         s

@@ -437,6 +437,25 @@ def test_repair_drops_a_recall_that_repeats_the_instructions_and_speaks_to_them(
     assert _run(fixed)["voice"].passed
 
 
+def test_repair_says_nothing_twice() -> None:
+    plan, request = _plan(), _request()
+    first, second = GOOD_PARTS.recall
+    # the same sentence twice in one part, the same recall twice, and the same thing in other words
+    parts = _with(
+        recall=[
+            f"{first} {first}",
+            second,
+            second,
+            "I keep thinking about what you told me on firing with wood-fired kilns!",
+        ]
+    )
+    fixed = repair(parts, plan, request, Guard(request, plan))
+    assert fixed.recall == GOOD_PARTS.recall
+    # two sentences about different things both stay
+    apart = _with(recall=[first, "Your point about ash glazes on stoneware stayed with me."])
+    assert repair(apart, plan, request, Guard(request, plan)).recall == apart.recall
+
+
 def test_repair_turns_a_recall_about_them_to_speak_to_them() -> None:
     plan, request = _plan(), _request()
     about = _with(recall=["Marta's talk on wood-fired kilns was the highlight.", "Marta knows kilns."])
