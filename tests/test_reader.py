@@ -19,7 +19,7 @@ from drafter.errors import ConfigError, InputError
 from drafter.memory.ledger import owner_of
 from drafter.models import Clause, Contact, DraftRequest, Reading
 from drafter.reader import classify_spans, read_notes
-from drafter.reader.corpus import load_notes, our_clauses, project_labels, split_of
+from drafter.reader.corpus import load_notes, our_clauses, probe_dir, project_labels, split_of
 from drafter.reader.model import SHOWN_PRIVATE_MAX, load_model
 from drafter.reader.plan import (
     MAX_SHOWN_WORDS,
@@ -596,6 +596,14 @@ def test_the_corpus_rejects_a_note_id_used_twice(tmp_path: Path) -> None:
 def test_the_shipped_corpus_loads_with_unique_ids() -> None:
     notes = load_notes()
     assert len({n.id for n in notes}) == len(notes) > 850
+
+
+def test_the_probe_notes_are_in_no_split_and_load_as_the_probe() -> None:
+    assert split_of("tp-001", "notes_probe_passing.jsonl") == "probe"
+    probe = load_notes(probe_dir(), splits=("probe",))
+    assert len(probe) >= 120 and {n.split for n in probe} == {"probe"}
+    ids = {n.id for n in load_notes()}
+    assert not ids & {n.id for n in probe}
 
 
 def test_a_file_named_test_is_the_held_out_split(tmp_path: Path) -> None:

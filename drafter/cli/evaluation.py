@@ -133,9 +133,10 @@ def _dev_scenario_steps() -> list[tuple[Any, str, list[str], str]]:
 @click.option(
     "--split",
     "splits",
-    type=click.Choice(("dev", "test")),
+    type=click.Choice(("dev", "test", "probe")),
     multiple=True,
-    help="Splits to measure (repeatable); default dev and test side by side.",
+    help="Splits to measure (repeatable); default dev and test side by side. probe: the labelled "
+    "notes in evals/reader/probe/, which no split holds.",
 )
 @click.option("--train", is_flag=True, help="Train the reader on the train split first (needs scikit-learn).")
 @click.option(

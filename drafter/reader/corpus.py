@@ -23,7 +23,15 @@ from ..errors import InputError
 from ..models import PRIVATE_ROLES, ROLES
 from ..text.clauses import Span, plain_text, split_clauses
 
-__all__ = ["GoldClause", "Note", "default_corpus_dir", "load_notes", "project_labels", "split_of"]
+__all__ = [
+    "GoldClause",
+    "Note",
+    "default_corpus_dir",
+    "load_notes",
+    "probe_dir",
+    "project_labels",
+    "split_of",
+]
 
 KINDS = ("offer", "ask", "joint_venture", "keep_in_touch")
 
@@ -56,7 +64,14 @@ def default_corpus_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "evals" / "reader"
 
 
+def probe_dir() -> Path:
+    """Labelled notes no split holds: an out-of-sample probe for a model trained without them."""
+    return default_corpus_dir() / "probe"
+
+
 def split_of(note_id: str, source: str) -> str:
+    if source.startswith("notes_probe_"):
+        return "probe"
     if "test" in source:
         return "test"
     if source.startswith("notes_train_"):

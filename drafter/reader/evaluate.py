@@ -22,7 +22,7 @@ from ..models import PRIVATE_ROLES, ROLES, Contact, DraftRequest, Reading
 from ..retrieval.embeddings import load_encoder
 from ..text.clauses import Span
 from . import STEP_FLOOR, classify_spans, read_notes
-from .corpus import Note, load_notes, our_clauses, project_labels
+from .corpus import Note, load_notes, our_clauses, probe_dir, project_labels
 from .greeting import choose_greeting
 from .model import load_model
 from .plan import choose_step, make_plan
@@ -75,6 +75,8 @@ def _request(note: Note) -> DraftRequest:
 
 
 def evaluate(split: str = "test", folder: Path | None = None) -> dict[str, Any]:
+    if split == "probe" and folder is None:
+        folder = probe_dir()
     notes = load_notes(folder, splits=(split,))
     model, encoder = load_model(), load_encoder()
     gold_roles: list[str] = []
