@@ -102,7 +102,10 @@ ROLE_PRIORITY: tuple[str, ...] = ("promise", "request", "plan", "ask")
 FOLLOW_UP_INSTRUCTION: dict[str, str] = {
     "deliver": 'what you promised is ready now: "Here is ..." or "I\'ve attached ..." (not "I will")',
     "ask_after": "ask lightly after what they mentioned; make it easy to say it is not ready yet",
-    "nudge": "a light nudge: no guilt, no pressure; keep the door open",
+    "nudge": (
+        "say in a few words that you wrote before, then leave them free to answer whenever it suits "
+        "them: no apology, no deadline, nothing about their silence"
+    ),
 }
 
 # Every instruction the writer may get for its next-step sentence (none belongs in a message).

@@ -213,6 +213,7 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
             or guard.from_examples(subject)
             or guard.close_to_private([subject])
             or guard.repeating_before([subject])
+            or instruction_echo(subject)
             or unfinished(subject)
         ):
             subject = _subject_from(plan, guard)

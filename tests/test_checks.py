@@ -456,6 +456,13 @@ def test_repair_says_nothing_twice() -> None:
     assert repair(apart, plan, request, Guard(request, plan)).recall == apart.recall
 
 
+def test_repair_replaces_a_subject_that_repeats_the_instructions() -> None:
+    plan, request = _plan(), _request()
+    echo = _with(subject="Offer one small, relevant thing")
+    fixed = repair(echo, plan, request, Guard(request, plan))
+    assert fixed.subject and "relevant thing" not in fixed.subject
+
+
 def test_repair_turns_a_recall_about_them_to_speak_to_them() -> None:
     plan, request = _plan(), _request()
     about = _with(recall=["Marta's talk on wood-fired kilns was the highlight.", "Marta knows kilns."])

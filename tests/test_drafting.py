@@ -426,10 +426,26 @@ def test_a_nudge_plans_and_asks_for_a_light_touch() -> None:
     assert plan.follow_up_date == dt.date.today() + dt.timedelta(days=21)
     drafter.draft(request)
     task = _task(model)
-    assert "Next step (keep_in_touch): a light nudge: no guilt, no pressure; keep the door open" in task
+    assert "Next step (keep_in_touch): say in a few words that you wrote before" in task
+    assert "nudge" not in task and "door open" not in task  # no name for the message to echo
     assert "Your message of November 20 was about: your talk on wood-fired kilns" in task
     assert "You promised" not in task and "From your notes" not in task
     assert "glaze recipe" not in task  # the first message's step is not pressed again
+
+
+def test_a_nudge_brings_one_fresh_detail_that_does_not_name_them() -> None:
+    fresh = "she fires with cedar offcuts from the sawmill next door"
+    header = "Marta Klein, studio potter, Leipzig workshops and residencies"
+    request = _second_touch("nudge").model_copy(
+        update={"notes": "\n".join(f"- {c}" for c in (header, TOPIC, fresh, AGENDA))}
+    )
+    plan = _drafter(FakeChatModel([])).plan(request)
+    assert plan.details == ["your talk on wood-fired kilns", fresh]
+    assert fresh not in plan.unshown and header in plan.unshown
+    # a detail that mostly says what the last message was about is not fresh
+    again = "we talked about her wood-fired kilns talk again over lunch"
+    request = request.model_copy(update={"notes": "\n".join(f"- {c}" for c in (TOPIC, again))})
+    assert _drafter(FakeChatModel([])).plan(request).details == ["your talk on wood-fired kilns"]
 
 
 def test_what_earlier_messages_said_is_not_repeated() -> None:

@@ -261,13 +261,17 @@ def _option_text(kind: str, clause: ReadClause | None) -> str:
     return f"{KIND[kind].label}: {clause.text.strip(' .')}"
 
 
+FRESH_WORDS = 3  # words of meaning a nudge's fresh detail adds to what was said before
+
+
 def _second_touch(request: DraftRequest, plan: Plan, today: dt.date) -> Plan:
     """A second touch: deliver the promise now, or nudge lightly after no reply."""
     follow = request.follow_up
     assert follow is not None
     topic = follow.previous_topic or follow.previous_subject
     details = [topic] if topic else plan.details[:1]
-    # What the first touch would have shown is not shown now: only the topic and the promise are.
+    # What the first touch would have shown is not shown now: only the topic and the promise are
+    # (and, in a nudge, one fresh detail).
     unshown = [*plan.unshown, *(d for d in plan.details if d not in details), plan.step_clause]
     unshown = [u for u in unshown if u]
     if follow.kind == "deliver":
@@ -282,12 +286,32 @@ def _second_touch(request: DraftRequest, plan: Plan, today: dt.date) -> Plan:
                 "options": [NextStep(type="offer", text=f"Deliver: {follow.promise}", why=KIND["offer"].why)],
             }
         )
+    # A nudge refers back to the earlier message and brings one thing it did not say: a detail of
+    # the first conversation with words of meaning that neither that message nor who they are and
+    # where you met already say, and that does not name them: a line that does is mostly about
+    # meeting them ("Host: Mr. Kenji Morimoto", "Yesterday I meet Ignacio at ...").
+    said = set(content_words(f"{topic} {follow.previous_step}"))
+    name = set(content_words(request.contact.name))
+    known = name | set(content_words(f"{request.contact.where_met} {request.contact.company}"))
+    scored: list[tuple[int, str]] = []
+    for detail in plan.details:
+        mine = set(content_words(detail))
+        new = mine - said - known
+        if (
+            detail not in details
+            and len(new) >= FRESH_WORDS
+            and not mine & name
+            and len(mine & said) * 3 < len(mine)
+        ):
+            scored.append((len(new), detail))
+    fresh = [max(scored)[1]] if scored else []
+    unshown = [u for u in unshown if u not in fresh]
     when, date = default_when("keep_in_touch", today)
     return plan.model_copy(
         update={
             "next_step_type": "keep_in_touch",
             "step_clause": "",
-            "details": details,
+            "details": [*details, *fresh],
             "unshown": unshown,
             "follow_up_when": when,
             "follow_up_date": date,
