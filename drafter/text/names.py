@@ -132,6 +132,11 @@ def _tidy(name: str) -> str:
     return name
 
 
+def _title_word(word: str) -> str:
+    """The title one word is on its own ("dr" -> "Dr.", "Prof" -> "Prof."), or ''."""
+    return _title(HumanName(f"{word} X"))
+
+
 def _title(parsed: HumanName) -> str:
     first = parsed.title.split()[0] if parsed.title else ""
     key = first.lower().rstrip(".")
@@ -156,7 +161,7 @@ def _cued_name(full_name: str, notes: str) -> str:
         if _about_someone_else(notes, cue.start(), own):
             continue  # "her CTO Peter goes by Pete"
         words = cue.group(2).split()
-        title = _title(HumanName(f"{words[0]} X")) if len(words) == 2 else ""
+        title = _title_word(words[0]) if len(words) == 2 else ""
         if title:  # "prefers Dr. Haddad"
             return f"{title} {_tidy(words[1])}"
         if words[0].endswith("."):  # "goes by Billie. Asked me...": the sentence ended
@@ -188,7 +193,7 @@ def _cued_name(full_name: str, notes: str) -> str:
     for permit in permits:
         name = _tidy(permit.group(1))
         titled = re.search(rf"(?<![\w.])({TITLE_PATTERN})\.?\s+$", notes[: permit.start(1)])
-        title = _title(HumanName(f"{titled.group(1)} X")) if titled else ""
+        title = _title_word(titled.group(1)) if titled else ""
         if title and name.lower() in _own_words(full_name):
             name = f"{title} {name}"  # "'Dr. Haddad, please.'"
         if _is_form_of(name, full_name) or _signed_beside(permit, full_name, notes):
@@ -295,7 +300,7 @@ def _noted_title(full_name: str, notes: str) -> str:
             continue
         while len(run) > 1 and run[0] in given:
             run = run[1:]
-        title = _title(HumanName(f"{found.group(1)} X"))
+        title = _title_word(found.group(1))
         if title:
             return f"{title} {' '.join(run)}"
     return ""
@@ -636,7 +641,7 @@ def greeting_candidates(full_name: str, notes: str) -> tuple[str, list[GreetingC
         if len(token) >= 2 and token[0].isupper() and not re.fullmatch(TITLE_PATTERN, token.capitalize()):
             add(_tidy(token) if token.isupper() and len(token) > 3 else token, "notes")
     for m in _TITLED_RE.finditer(notes):
-        title = _title(HumanName(f"{m.group(1)} X"))
+        title = _title_word(m.group(1))
         names = [w for w in m.group(2).split() if w[0].isupper()]
         if title and names:
             add(f"{title} {names[0]}", "titled_in_notes")
@@ -678,7 +683,7 @@ def greeting_features(
     nick = _nicknames()
     rule = rule or greeting_name(full_name, notes)
     rule_words = rule.split()
-    rule_titled = len(rule_words) > 1 and bool(_title(HumanName(f"{rule_words[0]} X")))
+    rule_titled = len(rule_words) > 1 and bool(_title_word(rule_words[0]))
     rule_core = rule_words[-1] if rule_titled else (rule_words[0] if rule_words else "")
     rule_negated = any(said == rule_core.lower() and negated for said, negated in cues) or any(
         _NOT_BEFORE_RE.search(notes[max(0, m.start() - 40) : m.start()])
@@ -690,7 +695,7 @@ def greeting_features(
     rows = []
     for candidate in candidates:
         words = candidate.name.split()
-        titled = len(words) > 1 and bool(_title(HumanName(f"{words[0]} X")))
+        titled = len(words) > 1 and bool(_title_word(words[0]))
         core = words[-1] if titled else words[0]
         low = anyascii(core).lower()
         theirs = low in own
