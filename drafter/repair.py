@@ -159,14 +159,15 @@ def uncopied(sentence: str, guard: Guard) -> str:
 def _said_once(text: str) -> str:
     """The text without a sentence that repeats, word for word, one before it."""
     seen: set[tuple[str, ...]] = set()
+    every = sentences(text)
     kept = []
-    for sentence in sentences(text):
+    for sentence in every:
         key = tuple(w.lower() for w in words(sentence))
         if key and key in seen:
             continue
         seen.add(key)
         kept.append(sentence)
-    return " ".join(kept) if len(kept) < len(sentences(text)) else text
+    return " ".join(kept) if len(kept) < len(every) else text
 
 
 def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -> DraftParts:
