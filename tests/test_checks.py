@@ -16,7 +16,7 @@ from drafter.checks import CHECKS, LABELS, mentions, run_checks, warnings_from
 from drafter.guard import Guard
 from drafter.models import Contact, Draft, DraftParts, DraftRequest, FollowUpContext, Plan
 from drafter.render import render
-from drafter.repair import repair, uncopied
+from drafter.repair import door_open, repair, uncopied
 
 TODAY = dt.date.today()  # check_when measures the follow-up date from the real today
 
@@ -587,3 +587,41 @@ def test_a_step_that_repeats_the_last_message_fails_and_its_words_are_not_a_leak
     ].passed  # "Teotitlan" is unshown in the notes, but they saw it in our last message
     fresh = _with(step="I'd love to stay in touch: may I reach out in the next few weeks?")
     assert _run(fresh, plan=plan, request=request)["next_step"].passed
+
+
+def test_a_keep_in_touch_step_promises_nothing_the_notes_do_not() -> None:
+    plan = _plan(step_clause="", next_step_type="keep_in_touch", follow_up_when="in the next few weeks")
+    for made_up in (
+        "I'll reach out to you in the next few weeks to send you a link to your talk.",
+        "I'd love to stay in touch, and I'll send you my glaze recipe in the next few weeks.",
+    ):
+        result = _run(_with(step=made_up), plan=plan)["next_step"]
+        assert not result.passed and "promises something your notes don't" in result.message
+    for door in (
+        "I'd love to stay in touch: may I reach out in the next few weeks?",
+        "I'd love to stay in touch: may I write again in the next few weeks to hear how the firing went?",
+    ):
+        assert _run(_with(step=door), plan=plan)["next_step"].passed
+    # a promise the notes made is the step of an offer, not a made-up one
+    assert _run(GOOD_PARTS)["next_step"].passed
+
+
+def test_a_nudge_that_promises_something_new_gets_the_plain_door_open_step() -> None:
+    topic = "her talk on wood-fired kilns"
+    follow = FollowUpContext(kind="nudge", previous_topic=topic, previous_step="May I reach out again?")
+    request = _request(avoid=[topic], follow_up=follow)
+    plan = _plan(
+        details=[topic],
+        step_clause="",
+        next_step_type="keep_in_touch",
+        follow_up_when="in the next few weeks",
+        follow_up=follow,
+    )
+    made_up = _with(step="I'll send you my notes on the kilns in the next few weeks.")
+    assert not _run(made_up, plan=plan, request=request)["next_step"].passed
+    fixed = door_open(made_up, plan, Guard(request, plan))
+    assert (
+        fixed.step
+        == "I'd love to stay in touch. Would you mind if I reach out to you again in the next few weeks?"
+    )
+    assert _run(fixed, plan=plan, request=request)["next_step"].passed

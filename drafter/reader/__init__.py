@@ -22,7 +22,7 @@ from ..text.dates import find_when
 from .features import feature_matrix
 from .model import ReaderModel, load_model
 
-__all__ = ["STEP_FLOOR", "classify_spans", "read_notes"]
+__all__ = ["STEP_FLOOR", "classify_spans", "promise_chance", "read_notes"]
 
 # The least chance of being a next step at which a clause's time phrase is read: below the
 # lowest step confidence the plan ever tries.
@@ -74,3 +74,25 @@ def read_notes(
             )
         )
     return Reading(clauses=clauses)
+
+
+def promise_chance(sentences: list[str], *, model: ReaderModel | None = None) -> list[float]:
+    """For each sentence of a message, the reader's chance that one of its clauses is the
+    sender's promise, read as if it were a line of notes (one encode for all)."""
+    model = model or load_model()
+    split = [split_clauses(s) for s in sentences]
+    spans = [span for found in split for span in found]
+    if not spans:
+        return [0.0 for _ in sentences]
+    vectors = load_encoder().encode([s.text for s in spans])
+    column = model.classes.index("promise")
+    chances, at = [], 0
+    for sentence, found in zip(sentences, split, strict=True):
+        if not found:
+            chances.append(0.0)
+            continue
+        rows = slice(at, at + len(found))
+        probs = model.probabilities(feature_matrix(found, vectors[rows], plain_text(sentence)))
+        chances.append(float(probs[:, column].max()))
+        at += len(found)
+    return chances
