@@ -201,6 +201,21 @@ def test_clauses_cut_at_turns_and_arrows_keep_asides_and_signatures_whole() -> N
     assert spans[-1].block
 
 
+def test_a_bracketed_sentence_of_its_own_is_a_clause_and_a_short_one_marks_the_clause_before() -> None:
+    notes = (
+        "We agreed to walk the hall together in January. (make it sound like I'm not selling "
+        "anything, I do want the lighting contract)\n"
+        "invest?? (don't say)\n"
+        "loved her talk on kilns (honestly I mostly went to meet her boss)"
+    )
+    assert [s.text for s in split_clauses(notes)] == [
+        "We agreed to walk the hall together in January.",
+        "(make it sound like I'm not selling anything, I do want the lighting contract)",
+        "invest?? (don't say)",
+        "loved her talk on kilns (honestly I mostly went to meet her boss)",  # within a sentence
+    ]
+
+
 def test_the_lines_of_a_card_above_its_contact_line_are_one_block() -> None:
     notes = (
         "her signature, typed off the card:\n\n"

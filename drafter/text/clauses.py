@@ -6,7 +6,10 @@ Sentences come from pysbd, corrected where it takes a word for an abbreviation
 semicolon. A parenthetical aside stays with its clause ("her mum is in hospital (don't
 mention)" is one private clause): cut apart, asides such as "(library)" or "(our k8s lead)"
 lost the clause they belong to, and hand-cut notes agreed less with the cutting (78.7% of
-hand-cut clauses reproduced without the cut, 76.8% with it). Pasted blocks (a signature after
+hand-cut clauses reproduced without the cut, 76.8% with it). A bracketed sentence of five words
+or more after a sentence end ("...sketch a simple rig. (make it sound like I'm not selling
+anything)") is a clause of its own: joined to the sentence before, it was shown with it; a short
+one ("invest?? (don't say)") still marks the clause before. Pasted blocks (a signature after
 "--", a quoted bio, contact details) stay whole: they are read as one clause. Pasted HTML is
 reduced to its text; hidden script and comment text becomes a clause of its own, so the reader
 can see it for what it is.
@@ -93,6 +96,7 @@ _SAID_TO = {"her", "him", "them", "me", "us", "you"}
 _PAREN_RE = re.compile(r"\([^()]{2,300}\)|\[[^\[\]]{2,300}\]")
 _HIDDEN_RE = re.compile(r"(?is)<(script|style)\b.*?(?:</\1\s*>|$)|<!--.*?(?:-->|$)")
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+_OWN_WORDS = 5  # a bracketed sentence this long says something of its own; a shorter one marks
 
 
 def plain_text(notes: str) -> str:
@@ -316,8 +320,11 @@ def split_clauses(notes: str) -> list[Span]:
                 if not (b > a and _has_words(text[a:b])):
                     continue
                 aside = text[a] in "([" and text[b - 1] in ")]"
-                if aside and spans and spans[-1].line == line_no and not spans[-1].block:
-                    last = spans.pop()  # an aside on its own belongs to the clause before it
+                # "...a simple rig. (make it sound like I'm not selling anything)": a sentence of its
+                # own; "invest?? (don't say)" or "(maybe)" only marks the one before.
+                own_sentence = not text[s_start:a].strip() and len(_WORD_RE.findall(text[a:b])) >= _OWN_WORDS
+                if aside and not own_sentence and spans and spans[-1].line == line_no and not spans[-1].block:
+                    last = spans.pop()  # an aside within a sentence belongs to the clause before it
                     a = last.start
                 spans.append(Span(text[a:b], a, b, False, line_no))
     return spans
