@@ -266,6 +266,26 @@ def test_a_clause_qualified_by_a_private_turn_is_not_a_detail() -> None:
     assert plan.details == []
 
 
+def test_a_clause_that_a_private_clause_goes_on_from_in_the_same_sentence_is_not_a_detail() -> None:
+    # "he knows all the bookers 👀 if I get on his good side...": the first half is the agenda's premise
+    notes = "he knows all the bookers 👀 if I get on his good side my band gets a slot. We talked sourdough."
+    bookers = _clause("he knows all the bookers 👀", "topic", 0)
+    agenda = _clause(
+        "if I get on his good side my band gets a slot.", "agenda", notes.index("if"), private=0.9
+    )
+    bread = _clause("We talked sourdough.", "topic", notes.index("We"))
+    plan = make_plan(_request(notes), Reading(clauses=[bookers, agenda, bread]), TODAY)
+    assert plan.details == [bread.text]
+    # a full stop between them leaves the clause before alone
+    notes = "He knows all the bookers. If I get on his good side my band gets a slot."
+    bookers = _clause("He knows all the bookers.", "topic", 0)
+    agenda = _clause(
+        "If I get on his good side my band gets a slot.", "agenda", notes.index("If"), private=0.9
+    )
+    plan = make_plan(_request(notes), Reading(clauses=[bookers, agenda]), TODAY)
+    assert plan.details == [bookers.text]
+
+
 def test_a_private_fragment_marks_the_clause_before_it_but_a_private_statement_does_not() -> None:
     # "dont mention" says nothing by itself: it speaks of the clause before, which is not a detail
     notes = "we talked heel hooks for ages lol she's between flats rn 🤫 dont mention"

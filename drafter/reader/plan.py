@@ -176,14 +176,19 @@ MARKER_WORDS = 2  # a private clause of this many content words or fewer says li
 def _qualified_by_a_secret(reading: Reading, text: str) -> set[int]:
     """Clauses that a private clause right after them qualifies: a turn held back as private in
     the same sentence ("He is working on a new project but it is secret until the festival": the
-    project is the secret), or an agenda or confidence that only marks the clause before
+    project is the secret), any private clause the sentence goes on into ("his office works with
+    the Bezirk, and I want my firm to get some of these jobs": the first half is the agenda's
+    premise), or an agenda or confidence that only marks the clause before
     ("...sleeping on a friend's sofa rn 🤫 dont mention", "Her contract ends in June. Obviously
     private.")."""
     out = set()
     for clause, after in itertools.pairwise(reading.clauses):
         gap = text[clause.end : after.start]
-        if after.role in PRIVATE_ROLES and _TURN.match(after.text) and not re.search(r"[.!?\n]", gap):
-            out.add(id(clause))
+        if after.role in PRIVATE_ROLES and not re.search(r"[.!?\n]", gap):
+            # the same sentence: a turn ("but it is secret"), or any private clause that goes on
+            # from it without a full stop ("he knows all the bookers, if I get on his good side...")
+            if _TURN.match(after.text) or not re.search(r"[.!?]\W*$", clause.text):
+                out.add(id(clause))
         if after.role in ("agenda", "confidence") and _a_marker(after.text):
             out.add(id(clause))
     return out
