@@ -526,12 +526,11 @@ def test_repair_cuts_a_step_that_names_the_promised_thing_in_the_notes_words() -
     assert results["no_copy"].passed and results["next_step"].passed
 
 
-def test_a_nudge_does_not_say_the_last_step_again_in_other_words() -> None:
-    # the last message asked to sit in on a firing; this one is a light nudge about the same talk
+def _nudge(previous_step: str, *, avoid_step: bool = False) -> tuple[DraftRequest, Plan]:
+    """A light nudge about her kilns talk, after a message whose step was `previous_step`."""
     topic = "her talk on wood-fired kilns"
-    before = "Could I sit in on one of the studio's Saturday firing sessions this month?"
-    follow = FollowUpContext(kind="nudge", previous_topic=topic, previous_step=before)
-    request = _request(avoid=[topic, before], follow_up=follow)
+    follow = FollowUpContext(kind="nudge", previous_topic=topic, previous_step=previous_step)
+    request = _request(avoid=[topic, *([previous_step] if avoid_step else [])], follow_up=follow)
     plan = _plan(
         details=[topic],
         step_clause="",
@@ -539,6 +538,13 @@ def test_a_nudge_does_not_say_the_last_step_again_in_other_words() -> None:
         follow_up_when="in the next few weeks",
         follow_up=follow,
     )
+    return request, plan
+
+
+def test_a_nudge_does_not_say_the_last_step_again_in_other_words() -> None:
+    # the last message asked to sit in on a firing; this one is a light nudge about the same talk
+    before = "Could I sit in on one of the studio's Saturday firing sessions this month?"
+    request, plan = _nudge(before, avoid_step=True)
     guard = Guard(request, plan)
     again = "I would really love to join your Saturday firing next time, to learn more about kilns."
     assert guard.repeating_before([again, "Your talk on wood-fired kilns stayed with me."]) == [again]
@@ -607,16 +613,7 @@ def test_a_keep_in_touch_step_promises_nothing_the_notes_do_not() -> None:
 
 
 def test_a_nudge_that_promises_something_new_gets_the_plain_door_open_step() -> None:
-    topic = "her talk on wood-fired kilns"
-    follow = FollowUpContext(kind="nudge", previous_topic=topic, previous_step="May I reach out again?")
-    request = _request(avoid=[topic], follow_up=follow)
-    plan = _plan(
-        details=[topic],
-        step_clause="",
-        next_step_type="keep_in_touch",
-        follow_up_when="in the next few weeks",
-        follow_up=follow,
-    )
+    request, plan = _nudge("May I reach out again?")
     made_up = _with(step="I'll send you my notes on the kilns in the next few weeks.")
     assert not _run(made_up, plan=plan, request=request)["next_step"].passed
     fixed = door_open(made_up, plan, Guard(request, plan))
