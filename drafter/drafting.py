@@ -147,13 +147,24 @@ def _step_lines(plan: Plan) -> tuple[str, str]:
     return kind.unsourced, "(nothing of this kind in your notes)"  # the sender chose the kind
 
 
+def writer_details(plan: Plan) -> list[str]:
+    """The details the writer recalls one of. A plain nudge's step line already says what the last
+    message was about; its recall brings something that message did not say, so that topic is
+    not listed again when the plan has another detail."""
+    follow = plan.follow_up
+    if follow is None or follow.kind != "nudge" or follow.ask_after:
+        return plan.details
+    topic = follow.previous_topic or follow.previous_subject
+    return [d for d in plan.details if d != topic] or plan.details
+
+
 def build_messages(
     request: DraftRequest, plan: Plan, passages: list[Passage], feedback: list[str]
 ) -> list[SystemMessage | HumanMessage]:
     """The chat messages for one attempt: only what the plan shows reaches the model."""
     spec = CHANNEL[request.channel]
     instruction, source = _step_lines(plan)
-    details = "\n".join(f"- {_fence(d)}" for d in plan.details) or NO_DETAILS
+    details = "\n".join(f"- {_fence(d)}" for d in writer_details(plan)) or NO_DETAILS
     avoid = "; ".join(_fence(a) for a in request.avoid) or "(nothing)"
     feedback_text = ""
     if feedback:
@@ -274,8 +285,10 @@ def write_draft(
         feedback = writer_feedback(results, plan)
     assert best is not None
     draft, failures = best
-    if plan.next_step_type == "keep_in_touch" and draft.parts and not _passed(draft, "next_step"):
-        # Keeping the door open is one plain sentence: when the writer did not say it, it is said.
+    echoed = bool(draft.parts and not plan.step_clause and instruction_echo(draft.parts.step))
+    if plan.next_step_type == "keep_in_touch" and draft.parts and (echoed or not _passed(draft, "next_step")):
+        # Keeping the door open is one plain sentence: when the writer did not say it (or said its
+        # instructions instead), it is said.
         parts = door_open(draft.parts, plan, guard)
         subject, body = render(parts, request.channel)
         plain = draft.model_copy(

@@ -442,10 +442,34 @@ def test_a_nudge_brings_one_fresh_detail_that_does_not_name_them() -> None:
     plan = _drafter(FakeChatModel([])).plan(request)
     assert plan.details == ["your talk on wood-fired kilns", fresh]
     assert fresh not in plan.unshown and header in plan.unshown
+    # the step line says what the last message was about: the details to recall list the fresh one
+    from drafter.drafting import build_messages
+
+    task = str(build_messages(request, plan, [], [])[-1].content)
+    assert "was about: your talk on wood-fired kilns" in task
+    assert f"(mention one, in your own words):\n- {fresh}\nNext step" in task
     # a detail that mostly says what the last message was about is not fresh
     again = "we talked about her wood-fired kilns talk again over lunch"
     request = request.model_copy(update={"notes": "\n".join(f"- {c}" for c in (TOPIC, again))})
     assert _drafter(FakeChatModel([])).plan(request).details == ["your talk on wood-fired kilns"]
+
+
+def test_a_nudge_step_that_says_its_instructions_gets_the_plain_keep_in_touch_step() -> None:
+    echo = {
+        "subject": "Your wood-fired kilns talk",
+        "recall": "I loved hearing about your talk on wood-fired kilns.",
+        "next_step": "I'll say in a few words that I wrote before, then leave you free to answer "
+        "whenever it suits you.",
+        "guidance": ["G2"],
+    }
+    model = FakeChatModel([echo] * 6)
+    draft = _drafter(model).draft(_second_touch("nudge"))
+    assert "leave you free" not in draft.body
+    assert (
+        draft.next_step
+        == "I'd love to stay in touch. Would you mind if I reach out to you again in the next few weeks?"
+    )
+    assert {c.name: c.passed for c in draft.checks}["voice"] is True
 
 
 def test_what_earlier_messages_said_is_not_repeated() -> None:
