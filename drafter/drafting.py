@@ -136,8 +136,7 @@ def _step_lines(plan: Plan) -> tuple[str, str]:
         sent = follow.previous_sent_on.strftime("%B %-d") if follow.previous_sent_on else "recently"
         return (
             FOLLOW_UP_INSTRUCTION["nudge"],
-            f"Your message of {sent} was about: {_fence(follow.previous_topic or follow.previous_subject)}"
-            + _note(follow),
+            f"Your message of {sent} was about: {_fence(follow.topic)}" + _note(follow),
         )
     kind = KIND[plan.next_step_type]
     if plan.step_clause:
@@ -154,8 +153,7 @@ def writer_details(plan: Plan) -> list[str]:
     follow = plan.follow_up
     if follow is None or follow.kind != "nudge" or follow.ask_after:
         return plan.details
-    topic = follow.previous_topic or follow.previous_subject
-    return [d for d in plan.details if d != topic] or plan.details
+    return [d for d in plan.details if d != follow.topic] or plan.details
 
 
 def build_messages(
@@ -285,8 +283,11 @@ def write_draft(
         feedback = writer_feedback(results, plan)
     assert best is not None
     draft, failures = best
-    echoed = bool(draft.parts and not plan.step_clause and instruction_echo(draft.parts.step))
-    if plan.next_step_type == "keep_in_touch" and draft.parts and (echoed or not _passed(draft, "next_step")):
+    if (
+        plan.next_step_type == "keep_in_touch"
+        and draft.parts
+        and (not _passed(draft, "next_step") or (not plan.step_clause and instruction_echo(draft.parts.step)))
+    ):
         # Keeping the door open is one plain sentence: when the writer did not say it (or said its
         # instructions instead), it is said.
         parts = door_open(draft.parts, plan, guard)

@@ -80,6 +80,11 @@ class FollowUpContext(BaseModel):
     note: str = ""  # what the sender adds now: a link, what is attached, a line to include
     message_id: str = ""  # Message-ID of the first message, for threading
 
+    @property
+    def topic(self) -> str:
+        """What the first message was about: its topic, or its subject when no topic was given."""
+        return self.previous_topic or self.previous_subject
+
 
 class DraftRequest(BaseModel):
     """Everything the user supplies for one follow-up."""

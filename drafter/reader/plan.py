@@ -273,7 +273,7 @@ def _second_touch(request: DraftRequest, plan: Plan, today: dt.date) -> Plan:
     """A second touch: deliver the promise now, or nudge lightly after no reply."""
     follow = request.follow_up
     assert follow is not None
-    topic = follow.previous_topic or follow.previous_subject
+    topic = follow.topic
     details = [topic] if topic else plan.details[:1]
     # What the first touch would have shown is not shown now: only the topic and the promise are
     # (and, in a nudge, one fresh detail).
