@@ -24,7 +24,7 @@ from .text.dates import HORIZON_DAYS
 from .text.overlap import content_words, distinctive, is_common, meaning_words, stem, words
 from .text.whole import unfinished
 
-__all__ = ["CHECKS", "LABELS", "mentions", "run_checks", "warnings_from"]
+__all__ = ["CHECKS", "LABELS", "made_up", "mentions", "run_checks", "warnings_from"]
 
 LABELS: dict[str, str] = {
     "greeting": "Greets them by the right name",
@@ -251,9 +251,9 @@ def check_voice(
     return _result("voice", True)
 
 
-def check_invented(
-    draft: Draft, parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard
-) -> CheckResult:
+def made_up(sentences: list[str], plan: Plan, request: DraftRequest, guard: Guard) -> list[str]:
+    """The words of these sentences that nothing the writer was given says: a number, a name, a
+    fact of the prompt's examples, a link."""
     allowed = _stems(
         f"{guard.notes} {plan.follow_up_when} {request.contact.company} {request.contact.where_met}"
     )
@@ -268,7 +268,7 @@ def check_invented(
         if sent is not None:  # the writer is told the first message's date
             allowed |= _stems(f"{sent:%B} {sent.day} {sent:%A}")
     found = []
-    for sentence in [parts.subject, *parts.sentences]:
+    for sentence in sentences:
         tokens = words(sentence)
         for i, token in enumerate(tokens):
             if stem(token) in allowed:
@@ -276,11 +276,18 @@ def check_invented(
             if any(ch.isdigit() for ch in token) or (i > 0 and token[:1].isupper() and not is_common(token)):
                 found.append(token)
         found += guard.from_examples(sentence)  # a fact of the prompt's examples, not of the notes
-    for link in re.findall(r"https?://\S+|www\.\S+|\S+@\S+\.\w+", " ".join(parts.sentences)):
+    for link in re.findall(r"https?://\S+|www\.\S+|\S+@\S+\.\w+", " ".join(sentences)):
         if link.rstrip(".,)").lower() not in guard.notes.lower():
             found.append(link)
+    return list(dict.fromkeys(found))
+
+
+def check_invented(
+    draft: Draft, parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard
+) -> CheckResult:
+    found = made_up([parts.subject, *parts.sentences], plan, request, guard)
     if found:
-        return _result("invented", False, f"not in your notes: {', '.join(dict.fromkeys(found))}")
+        return _result("invented", False, f"not in your notes: {', '.join(found)}")
     return _result("invented", True)
 
 

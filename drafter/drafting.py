@@ -286,10 +286,13 @@ def write_draft(
     if (
         plan.next_step_type == "keep_in_touch"
         and draft.parts
-        and (not _passed(draft, "next_step") or (not plan.step_clause and instruction_echo(draft.parts.step)))
+        and (
+            not _passed(draft, "next_step")
+            or (not plan.step_clause and _off_script(draft.parts, plan, request, guard))
+        )
     ):
         # Keeping the door open is one plain sentence: when the writer did not say it (or said its
-        # instructions instead), it is said.
+        # instructions, or an example's step, instead), it is said.
         parts = door_open(draft.parts, plan, guard)
         subject, body = render(parts, request.channel)
         plain = draft.model_copy(
@@ -319,8 +322,16 @@ class RewrittenStep(BaseModel):
     sentence: str
 
 
-def step_problem(parts: DraftParts, guard: Guard) -> str:
+def _off_script(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -> bool:
+    """Whether the step sentence says the writer's instructions, or names what nothing it was given
+    says (the worked example's step borrowed whole: "I'll send you my starter feeding schedule")."""
+    return bool(instruction_echo(parts.step) or checks.made_up([parts.step], plan, request, guard))
+
+
+def step_problem(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -> str:
     """What is wrong with the step sentence itself, if a rewrite of that one sentence can fix it."""
+    if found := checks.made_up([parts.step], plan, request, guard):
+        return f"it names what the notes never say ({', '.join(found)}): leave that out"
     if guard.copied(parts.step):
         return "it copies the notes word for word"
     if instruction_echo(parts.step):
@@ -355,13 +366,17 @@ def rewrite_step(
 ) -> Draft:
     """A step sentence the attempts left copied from the notes, in the third person or broken off
     ("...and the by Friday."), written again on its own (a short call); one that echoes the
-    instructions or states another step than the notes' is written from the notes' step clause.
+    instructions, names what the notes never say or states another step than the notes' is written
+    from the notes' step clause.
     The rewrite is kept only when the checks then fail less."""
     assert draft.parts is not None
-    sentence, problem = draft.parts.step, step_problem(draft.parts, guard)
-    if plan.step_clause and (instruction_echo(sentence) or not _passed(draft, "next_step")):
-        # The sentence says the instructions, or another step: nothing in it to keep. The step is
-        # written from the notes' own clause, which the rewrite must put in new words.
+    sentence, problem = draft.parts.step, step_problem(draft.parts, plan, request, guard)
+    if plan.step_clause and (
+        _off_script(draft.parts, plan, request, guard) or not _passed(draft, "next_step")
+    ):
+        # The sentence says the instructions, an example's step or another step: nothing in it to
+        # keep. The step is written from the notes' own clause, which the rewrite must put in new
+        # words.
         sentence, problem = plan.step_clause, "it is a jotting from the notes, not a sentence of the message"
     if not problem:
         return draft

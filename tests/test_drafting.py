@@ -300,6 +300,18 @@ def test_a_step_other_than_the_planned_one_is_written_from_the_notes_step() -> N
     assert draft.next_step == other["next_step"] and not draft.ok
 
 
+def test_a_step_borrowed_from_the_worked_example_is_written_from_the_notes_step() -> None:
+    # The prompt's worked example promises a starter feeding schedule; these notes never do.
+    borrowed = dict(GOOD, next_step="I'll send you my starter feeding schedule by Friday.")
+    fresh = "As promised, I'll send you my glaze recipe and firing schedule by Friday."
+    model = FakeChatModel([borrowed, borrowed, {"sentence": fresh}])
+    draft = _drafter(model, attempts=2).draft(_request())
+    assert len(model.calls) == 3
+    task = _task(model, 2)
+    assert "starter" not in task and "glaze recipe book" in task
+    assert draft.next_step == fresh and draft.ok
+
+
 def test_a_step_that_fails_nothing_a_rewrite_can_fix_is_not_sent_again() -> None:
     model = FakeChatModel([LEAKED, LEAKED])
     _drafter(model, attempts=2).draft(_request())
@@ -507,6 +519,22 @@ def test_a_keep_in_touch_step_the_writer_gets_wrong_twice_is_said_plainly() -> N
     assert draft.body.endswith(f"{draft.next_step}\n\nBest,\nSam Rivera")
     assert "choir" not in draft.body
     assert all(c.passed for c in draft.checks if c.name in ("next_step", "when")), draft.warnings
+
+
+def test_a_keep_in_touch_step_borrowed_from_the_worked_example_is_said_plainly() -> None:
+    borrowed = dict(
+        GOOD,
+        next_step="I'd love to stay in touch and hear how your sourdough starter is doing"
+        " in the next few weeks.",
+    )
+    model = FakeChatModel([borrowed] * 3)
+    draft = _drafter(model).draft(_request(next_step_hint="keep_in_touch"))
+    assert "sourdough" not in draft.body
+    assert (
+        draft.next_step
+        == "I'd love to stay in touch. Would you mind if I reach out to you again in the next few weeks?"
+    )
+    assert {c.name: c.passed for c in draft.checks}["invented"] is True
 
 
 def test_an_offer_the_writer_gets_wrong_is_not_replaced_by_keep_in_touch() -> None:
