@@ -111,6 +111,9 @@ FOLLOW_UP_INSTRUCTION: dict[str, str] = {
 # Every instruction the writer may get for its next-step sentence (none belongs in a message).
 # The keep-in-touch idea in plain words: what a step says when the notes hold no other.
 KEEP_IN_TOUCH = "I'd love to stay in touch. Would you mind if I reach out to you again?"
+# An ask is a question they can answer at once; its "when" follows it in a sentence of its own
+# ("Could you tell me the agronomist's name next week?" asks them to wait a week to say it).
+ASK_WHEN = "Any time {when} would be great."
 STEP_INSTRUCTIONS: tuple[str, ...] = (
     *(k.instruction for k in KIND.values()),
     *(k.unsourced for k in KIND.values()),

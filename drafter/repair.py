@@ -11,7 +11,8 @@ or add the plan's own words.
 - a next step that names them after a verb addressed to them ("ask Henrike which strain")
   speaks to them ("ask you which strain"), and any sentence that talks about them in the third
   person ("Ben is restoring an Airstream", "ask her what it was") is turned to the second;
-- the next step carries the plan's "when" (a delivery, which happens now, is left as written);
+- the next step carries the plan's "when" (a delivery, which happens now, is left as written); an
+  ask is its question, then the "when" in a sentence of its own;
 - a short channel that runs over its length keeps one recall sentence: the one that names the
   most of the chosen details;
 - a subject that fails the guard, says again an earlier message's step or breaks off, is
@@ -26,7 +27,7 @@ import datetime as dt
 import logging
 import re
 
-from .channels import CHANNEL, KEEP_IN_TOUCH, SUBJECT_MAX
+from .channels import ASK_WHEN, CHANNEL, KEEP_IN_TOUCH, SUBJECT_MAX
 from .guard import Guard, instruction_echo
 from .models import DraftParts, DraftRequest, Plan
 from .render import render
@@ -38,7 +39,7 @@ from .text.whole import trim_dangling, unfinished
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["clean_sentence", "repair", "uncopied", "with_when"]
+__all__ = ["ask_with_when", "clean_sentence", "repair", "uncopied", "with_when"]
 
 _GREETING_RE = re.compile(r"^\s*(hi|hello|hey|dear)\b[^,!.\n]{0,40}[,!]\s*", re.IGNORECASE)
 _SIGNOFF_RE = re.compile(
@@ -75,6 +76,26 @@ def with_when(sentence: str, when: str) -> str:
     if unfinished(placed) and not unfinished(sentence):
         return _when_at_end(sentence, when)
     return placed
+
+
+def ask_with_when(step: str, when: str) -> str:
+    """An ask as its question, then the plan's "when" in a sentence of its own: the question ends
+    the ask (what follows it, such as a time said alone, "It's next week?", is dropped) and loses
+    any time phrase of its own. A step with no question gets the "when" as any other step."""
+    found = next((i for i, s in enumerate(sentences(step)) if s.endswith("?")), None)
+    if not when or found is None:
+        return with_when(step, when)
+    kept = sentences(step)[: found + 1]
+    question = " ".join(kept)
+    said = [when, *(other[0] for other in [find_when(kept[-1], dt.date.today())] if other)]
+    for phrase in said:
+        lead = r"(?:\b(?:in|within|by|over|on|during|for|sometime)\s+)?(?:the\s+)?"
+        question = re.sub(r",?\s*" + lead + re.escape(phrase) + r"\b,?", "", question, flags=re.I)
+    question = re.sub(r"\s+([?.!,])", r"\1", " ".join(question.split())).lstrip(" ,")
+    question = question[:1].upper() + question[1:]
+    if len(words(question)) < 3 or unfinished(question):
+        return with_when(step, when)
+    return f"{question} {ASK_WHEN.format(when=when)}"
 
 
 def _when_at_end(sentence: str, when: str) -> str:
@@ -177,7 +198,9 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
     recall_pronouns = not guard.someone_else_in(plan.shown)
     step = to_second_person(clean_sentence(parts.step), guard.contact_names, pronouns=step_pronouns)
     step = uncopied(step, guard) or step  # the promised thing in fewer of the notes' words
-    if not (plan.follow_up and plan.follow_up.kind == "deliver"):  # a delivery is now: no "today" added
+    if plan.next_step_type == "ask" and not plan.follow_up:
+        step = ask_with_when(step, plan.follow_up_when)
+    elif not (plan.follow_up and plan.follow_up.kind == "deliver"):  # a delivery is now: no "today" added
         step = with_when(step, plan.follow_up_when)
     recall = [
         to_second_person(clean_sentence(s), guard.contact_names, pronouns=recall_pronouns)

@@ -537,6 +537,23 @@ def test_a_keep_in_touch_step_borrowed_from_the_worked_example_is_said_plainly()
     assert {c.name: c.passed for c in draft.checks}["invented"] is True
 
 
+def test_an_ask_is_the_question_with_the_when_after_it() -> None:
+    notes = (
+        "- her talk on wood-fired kilns was the highlight of the Biennale\n"
+        "- want to ask her which clay body she uses for the anagama firings"
+    )
+    reply = dict(
+        GOOD, next_step="Could you tell me which clay body you use for your anagama firings next week?"
+    )
+    draft = _drafter(FakeChatModel([reply])).draft(_request(notes=notes))
+    assert draft.next_step_type == "ask"
+    assert draft.next_step == (
+        "Could you tell me which clay body you use for your anagama firings?"
+        " Any time next week would be great."
+    )
+    assert draft.ok, draft.warnings
+
+
 def test_an_offer_the_writer_gets_wrong_is_not_replaced_by_keep_in_touch() -> None:
     vague = dict(GOOD, next_step="I'd love to stay in touch; may I reach out by Friday?")
     draft = _drafter(FakeChatModel([vague, vague, {"sentence": vague["next_step"]}])).draft(_request())

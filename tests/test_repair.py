@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from drafter.repair import with_when
+from drafter.repair import ask_with_when, with_when
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,40 @@ from drafter.repair import with_when
 )
 def test_the_step_says_the_plans_when_once(sentence: str, when: str, repaired: str) -> None:
     assert with_when(sentence, when) == repaired
+
+
+@pytest.mark.parametrize(
+    ("step", "repaired"),
+    [
+        # the time tacked onto the question leaves it; the "when" follows in a sentence of its own
+        (
+            "Could you please tell me the name of the agronomist next week?",
+            "Could you please tell me the name of the agronomist? Any time next week would be great.",
+        ),
+        # a time said alone after the question is dropped
+        (
+            "Would you mind sharing your game day runbook template? It's next week?",
+            "Would you mind sharing your game day runbook template? Any time next week would be great.",
+        ),
+        # a time at the front goes too, and another time is not left beside the plan's
+        (
+            "Next week, could you tell me which butcher you buy the rabbit from?",
+            "Could you tell me which butcher you buy the rabbit from? Any time next week would be great.",
+        ),
+        (
+            "Could you send me the template by Friday?",
+            "Could you send me the template? Any time next week would be great.",
+        ),
+        # a sentence before the question stays
+        (
+            "I'd love to know which pickup you use. Could you tell me?",
+            "I'd love to know which pickup you use. Could you tell me? Any time next week would be great.",
+        ),
+        # no question: the "when" is placed as in any step
+        ("I'd love to hear which butcher you use.", "I'd love to hear which butcher you use next week."),
+        # nothing of a question would be left: the "when" is placed as in any step
+        ("It's next week?", "It's next week?"),
+    ],
+)
+def test_an_ask_is_its_question_then_the_when(step: str, repaired: str) -> None:
+    assert ask_with_when(step, "next week") == repaired
