@@ -278,15 +278,25 @@ def test_a_step_the_attempts_left_wrong_is_written_again_on_its_own(step: str, p
     assert draft.next_step == fixed and draft.ok
 
 
-def test_a_step_that_echoes_the_instructions_is_written_from_the_notes_step() -> None:
-    echo = dict(GOOD, next_step="I will do the thing from the notes for them by Friday.")
+@pytest.mark.parametrize(
+    ("step", "gone"),
+    [
+        # it says the writer's instructions
+        ("I will do the thing from the notes for them by Friday.", "the thing from the notes"),
+        # it borrows the worked example's step: the prompt promises a starter feeding schedule,
+        # these notes never do
+        ("I'll send you my starter feeding schedule by Friday.", "starter"),
+    ],
+)
+def test_a_step_with_nothing_of_the_notes_is_written_from_the_notes_step(step: str, gone: str) -> None:
+    wrong = dict(GOOD, next_step=step)
     fresh = "As promised, I'll send you my glaze recipe and firing schedule by Friday."
-    model = FakeChatModel([echo, echo, {"sentence": fresh}])
+    model = FakeChatModel([wrong, wrong, {"sentence": fresh}])
     draft = _drafter(model, attempts=2).draft(_request())
     assert len(model.calls) == 3
     task = _task(model, 2)
-    # Nothing in the echo is worth keeping: the rewrite gets the notes' own step clause.
-    assert "the thing from the notes" not in task and "glaze recipe book" in task
+    # Nothing in the sentence is worth keeping: the rewrite gets the notes' own step clause.
+    assert gone not in task and "glaze recipe book" in task
     assert "hire me" not in task and "rehab" not in task
     assert draft.next_step == fresh and draft.ok
 
@@ -298,18 +308,6 @@ def test_a_step_other_than_the_planned_one_is_written_from_the_notes_step() -> N
     assert len(model.calls) == 3 and "glaze recipe book" in _task(model, 2)
     # A rewrite that fixes nothing is not kept: the warning stays.
     assert draft.next_step == other["next_step"] and not draft.ok
-
-
-def test_a_step_borrowed_from_the_worked_example_is_written_from_the_notes_step() -> None:
-    # The prompt's worked example promises a starter feeding schedule; these notes never do.
-    borrowed = dict(GOOD, next_step="I'll send you my starter feeding schedule by Friday.")
-    fresh = "As promised, I'll send you my glaze recipe and firing schedule by Friday."
-    model = FakeChatModel([borrowed, borrowed, {"sentence": fresh}])
-    draft = _drafter(model, attempts=2).draft(_request())
-    assert len(model.calls) == 3
-    task = _task(model, 2)
-    assert "starter" not in task and "glaze recipe book" in task
-    assert draft.next_step == fresh and draft.ok
 
 
 def test_a_step_that_fails_nothing_a_rewrite_can_fix_is_not_sent_again() -> None:
