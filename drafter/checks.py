@@ -22,6 +22,7 @@ from .reader import promise_chance
 from .retrieval.embeddings import load_encoder
 from .text.dates import HORIZON_DAYS
 from .text.overlap import content_words, distinctive, is_common, meaning_words, stem, words
+from .text.sentences import sentences
 from .text.whole import unfinished
 
 __all__ = ["CHECKS", "LABELS", "made_up", "mentions", "run_checks", "warnings_from"]
@@ -135,7 +136,8 @@ def check_next_step(
                 False,
                 "it promises something your notes don't: keep the door open, and promise nothing else",
             )
-    if guard.repeating_before([parts.step]):
+    # Sentence by sentence: "I wrote about X a few weeks ago." before the step hides a repeat.
+    if guard.repeating_before([parts.step, *sentences(parts.step)]) or guard.asks_again(parts.step):
         return _result("next_step", False, "it repeats the step of your last message: say something new")
     if guard.restating(parts.step, parts.recall):
         return _result("next_step", False, "the next step is stated twice: say it once, at the end")

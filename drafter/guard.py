@@ -30,6 +30,7 @@ from .retrieval.embeddings import load_encoder
 from .text.clauses import plain_text
 from .text.names import name_forms
 from .text.overlap import content_words, copied_runs, distinctive, is_common, phrases, stem, words
+from .text.sentences import sentences
 
 __all__ = [
     "COPY_RUN",
@@ -48,6 +49,11 @@ PRIVATE_SIMILARITY = 0.45
 PRIVATE_OVERLAP = 0.15
 ECHO_WORDS = 5  # this many words in a row from the writer's own step instructions
 REPEAT_SIMILARITY = 0.8  # a recall sentence this close to the step sentence says the step twice
+# A nudge's step sentence this close to the last message's step asks for the same thing again in
+# other words ("Would you mind if I visit the distillery in March?" after "If I come back to Chile
+# in March, could I visit the distillery?", 0.70). Chosen on the dev nudges' steps: the repeats
+# there are 0.69 to 0.99; steps that ask something new, 0.60 at most.
+NUDGE_REPEAT_SIMILARITY = 0.65
 
 
 _PERSON_RE = re.compile(r"\b(I|me|my|we|us|our|you|your)\b", re.I)
@@ -81,6 +87,12 @@ def example_stems() -> frozenset[str]:
 
 # "He", "she" and their forms: about the contact, where a message should say "you".
 THIRD_PERSON_RE = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
+
+
+def _bare(sentence: str, when: str) -> str:
+    """A sentence's words without the time phrase, lower-cased, to compare wordings."""
+    text = sentence.lower().replace(when.lower(), " ") if when else sentence.lower()
+    return " ".join(w for w in words(text) if w != "again")
 
 
 def instruction_echo(text: str) -> str:
@@ -133,6 +145,11 @@ class Guard:
                 f" {plan.follow_up.note} {plan.follow_up.previous_subject} {plan.follow_up.previous_step}"
             )
             known += " " + previous
+        # A nudge's step must not ask again what the last message asked.
+        self.previous_step = (
+            plan.follow_up.previous_step if plan.follow_up and plan.follow_up.kind == "nudge" else ""
+        )
+        self.follow_up_when = plan.follow_up_when
         name_stems = {stem(n) for n in self.names}
         self.allowed = distinctive(known) | name_stems | {stem(w) for w in words(known)}
         # The examples' facts this conversation does not have: a draft with them borrowed them.
@@ -190,6 +207,20 @@ class Guard:
         vectors = load_encoder().encode(sentences)
         sims = vectors @ vectors.T
         return [s for i, s in enumerate(sentences) if i and float(sims[i, :i].max()) >= REPEAT_SIMILARITY]
+
+    def asks_again(self, step: str) -> list[str]:
+        """The sentences of a nudge's step that say the last message's step again, in the same
+        words or others. The plain keep-in-touch sentences are never a repeat: they are what a
+        nudge says when it has nothing new to ask."""
+        if not self.previous_step.strip():
+            return []
+        plain = {_bare(s, self.follow_up_when) for s in sentences(KEEP_IN_TOUCH)}
+        said = [s for s in sentences(step) if _bare(s, self.follow_up_when) not in plain]
+        if not said:
+            return []
+        encoder = load_encoder()
+        sims = encoder.encode(said) @ encoder.encode([self.previous_step]).T
+        return [s for s, row in zip(said, sims, strict=True) if float(row[0]) >= NUDGE_REPEAT_SIMILARITY]
 
     def repeating_before(self, sentences: list[str]) -> list[str]:
         """The sentences that say again what an earlier message to them said: as close in meaning

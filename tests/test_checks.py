@@ -622,3 +622,22 @@ def test_a_nudge_that_promises_something_new_gets_the_plain_door_open_step() -> 
         == "I'd love to stay in touch. Would you mind if I reach out to you again in the next few weeks?"
     )
     assert _run(fixed, plan=plan, request=request)["next_step"].passed
+
+
+def test_a_nudge_step_that_asks_the_last_step_again_fails_however_it_is_worded() -> None:
+    before = "If I come back to Oaxaca in March, could I watch one of your firings?"
+    request, plan = _nudge(before, avoid_step=True)
+    for again in (
+        # the same ask, after a sentence that says the message was written before
+        "I wrote to you about your kilns talk a few weeks ago. If I come back to Oaxaca in March,"
+        " could I watch one of your firings in the next few weeks?",
+        # the same ask in other words
+        "Would you mind if I watched you fire the kiln when I'm in Oaxaca, in the next few weeks?",
+    ):
+        result = _run(_with(step=again), plan=plan, request=request)["next_step"]
+        assert "repeats the step of your last message" in result.message, again
+    for new in (
+        "I'd love to stay in touch. Would you mind if I reach out to you again in the next few weeks?",
+        "May I write again in the next few weeks to hear how your new glaze tests turn out?",
+    ):
+        assert _run(_with(step=new), plan=plan, request=request)["next_step"].passed, new
