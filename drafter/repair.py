@@ -58,10 +58,11 @@ def clean_sentence(text: object) -> str:
     return value[:1].upper() + value[1:]
 
 
-# A vague time the writer may put in place of the plan's ("in the next few weeks", "soon").
+# A vague time the writer may put in place of the plan's ("in the next few weeks", "in a few
+# days", "soon").
 _VAGUE_WHEN_RE = re.compile(
-    r"\b(?:(?:in|within|over)\s+the\s+(?:(?:next|coming)\s+(?:(?:few|couple(?:\s+of)?)\s+)?"
-    r"|(?:few|couple(?:\s+of)?)\s+)(?:days|weeks|months)|soon)\b",
+    r"\b(?:(?:in|within|over)\s+(?:the\s+(?:(?:next|coming)\s+(?:(?:few|couple(?:\s+of)?)\s+)?"
+    r"|(?:few|couple(?:\s+of)?)\s+)|a\s+(?:few|couple(?:\s+of)?)\s+)(?:days|weeks|months)|soon)\b",
     re.I,
 )
 

@@ -36,6 +36,13 @@ from drafter.repair import ask_with_when, with_when
             "in the next few days",
             "I'll send it in the next few days.",
         ),
+        # "in a few days", "within a couple of weeks" are vague times too
+        (
+            "I'll send you a summary in a few days.",
+            "in the next few weeks",
+            "I'll send you a summary in the next few weeks.",
+        ),
+        ("May I reach out within a couple of weeks?", "next week", "May I reach out next week?"),
         # the writer's own words around the plan's time go with it
         (
             "I'll send it over during the next few weeks.",
