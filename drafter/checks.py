@@ -137,7 +137,8 @@ def check_next_step(
                 "it promises something your notes don't: keep the door open, and promise nothing else",
             )
     # Sentence by sentence: "I wrote about X a few weeks ago." before the step hides a repeat.
-    if guard.repeating_before([parts.step, *sentences(parts.step)]) or guard.asks_again(parts.step):
+    step_and_sentences = list(dict.fromkeys([parts.step, *sentences(parts.step)]))
+    if guard.repeating_before(step_and_sentences) or guard.asks_again(parts.step):
         return _result("next_step", False, "it repeats the step of your last message: say something new")
     if guard.restating(parts.step, parts.recall):
         return _result("next_step", False, "the next step is stated twice: say it once, at the end")

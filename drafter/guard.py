@@ -187,14 +187,14 @@ class Guard:
     def unshown_words(self, text: str) -> list[str]:
         return sorted({w for w in words(text) if stem(w.lower()) in self.unshown})
 
-    def _similar(self, sentences: list[str], others: list[str]) -> list[str]:
-        """The sentences whose meaning is as close to one of `others` as a repeat's: one encode
-        of each list."""
+    def _similar(self, sentences: list[str], others: list[str], bar: float = REPEAT_SIMILARITY) -> list[str]:
+        """The sentences whose meaning is as close to one of `others` as the bar (a repeat's, unless
+        told): one encode of each list."""
         if not sentences or not others:
             return []
         encoder = load_encoder()
         sims = encoder.encode(sentences) @ encoder.encode(others).T
-        return [s for s, row in zip(sentences, sims, strict=True) if float(row.max()) >= REPEAT_SIMILARITY]
+        return [s for s, row in zip(sentences, sims, strict=True) if float(row.max()) >= bar]
 
     def restating(self, step: str, sentences: list[str]) -> list[str]:
         """The sentences that say the step sentence again."""
@@ -216,11 +216,7 @@ class Guard:
             return []
         plain = {_bare(s, self.follow_up_when) for s in sentences(KEEP_IN_TOUCH)}
         said = [s for s in sentences(step) if _bare(s, self.follow_up_when) not in plain]
-        if not said:
-            return []
-        encoder = load_encoder()
-        sims = encoder.encode(said) @ encoder.encode([self.previous_step]).T
-        return [s for s, row in zip(said, sims, strict=True) if float(row[0]) >= NUDGE_REPEAT_SIMILARITY]
+        return self._similar(said, [self.previous_step], NUDGE_REPEAT_SIMILARITY)
 
     def repeating_before(self, sentences: list[str]) -> list[str]:
         """The sentences that say again what an earlier message to them said: as close in meaning

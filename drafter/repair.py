@@ -83,14 +83,14 @@ def ask_with_when(step: str, when: str) -> str:
     """An ask as its question, then the plan's "when" in a sentence of its own: the question ends
     the ask (what follows it, such as a time said alone, "It's next week?", is dropped) and loses
     any time phrase of its own. A step with no question gets the "when" as any other step."""
-    found = next((i for i, s in enumerate(sentences(step)) if s.endswith("?")), None)
+    every = sentences(step)
+    found = next((i for i, s in enumerate(every) if s.endswith("?")), None)
     if not when or found is None:
         return with_when(step, when)
-    kept = sentences(step)[: found + 1]
-    question = " ".join(kept)
-    said = [when, *(other[0] for other in [find_when(kept[-1], dt.date.today())] if other)]
+    question = " ".join(every[: found + 1])
+    said = [when, *(other[0] for other in [find_when(every[found], dt.date.today())] if other)]
+    lead = r"(?:\b(?:in|within|by|over|on|during|for|sometime)\s+)?(?:the\s+)?"
     for phrase in said:
-        lead = r"(?:\b(?:in|within|by|over|on|during|for|sometime)\s+)?(?:the\s+)?"
         question = re.sub(r",?\s*" + lead + re.escape(phrase) + r"\b,?", "", question, flags=re.I)
     question = re.sub(r"\s+([?.!,])", r"\1", " ".join(question.split())).lstrip(" ,")
     question = question[:1].upper() + question[1:]
