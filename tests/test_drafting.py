@@ -49,6 +49,9 @@ GOOD = {
     "next_step": "As promised, I'll send you my glaze recipe and firing schedule by Friday.",
     "guidance": ["G1"],
 }
+# The plain keep-in-touch step with the keep-in-touch "when": what a keep-in-touch step the writer
+# got wrong becomes.
+PLAIN_STEP = "I'd love to stay in touch. Would you mind if I reach out to you again in the next few weeks?"
 # The step copies nine words of the notes in a row before any phrase it could be cut at.
 COPIED = dict(
     GOOD, next_step="As I promised to send the new glaze recipe book and my firing schedule by Friday."
@@ -475,10 +478,7 @@ def test_a_nudge_step_that_says_its_instructions_gets_the_plain_keep_in_touch_st
     model = FakeChatModel([echo] * 6)
     draft = _drafter(model).draft(_second_touch("nudge"))
     assert "leave you free" not in draft.body
-    assert (
-        draft.next_step
-        == "I'd love to stay in touch. Would you mind if I reach out to you again in the next few weeks?"
-    )
+    assert draft.next_step == PLAIN_STEP
     assert {c.name: c.passed for c in draft.checks}["voice"] is True
 
 
@@ -510,10 +510,7 @@ def test_a_keep_in_touch_step_the_writer_gets_wrong_twice_is_said_plainly() -> N
     model = FakeChatModel([invented, invented])
     draft = _drafter(model).draft(_request(next_step_hint="keep_in_touch"))
     assert len(model.calls) == 2
-    assert (
-        draft.next_step
-        == "I'd love to stay in touch. Would you mind if I reach out to you again in the next few weeks?"
-    )
+    assert draft.next_step == PLAIN_STEP
     assert draft.body.endswith(f"{draft.next_step}\n\nBest,\nSam Rivera")
     assert "choir" not in draft.body
     assert all(c.passed for c in draft.checks if c.name in ("next_step", "when")), draft.warnings
@@ -528,10 +525,7 @@ def test_a_keep_in_touch_step_borrowed_from_the_worked_example_is_said_plainly()
     model = FakeChatModel([borrowed] * 3)
     draft = _drafter(model).draft(_request(next_step_hint="keep_in_touch"))
     assert "sourdough" not in draft.body
-    assert (
-        draft.next_step
-        == "I'd love to stay in touch. Would you mind if I reach out to you again in the next few weeks?"
-    )
+    assert draft.next_step == PLAIN_STEP
     assert {c.name: c.passed for c in draft.checks}["invented"] is True
 
 
