@@ -226,7 +226,7 @@ def calibrate_step(
     notes = load_notes(folder, splits=(split,))
     readings = [read_notes(n.notes, n.contact, TODAY, model=model) for n in notes]
     tried: list[tuple[int, float, float, float]] = []
-    for private_max in (0.1, 0.15, 0.2, 0.25):
+    for private_max in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
         for confidence in (0.6, 0.55, 0.5):
             for likely in (0.6, 0.55, 0.5, 0.45, 0.4, 0.35, STEP_FLOOR):
                 right = leaked = 0
