@@ -82,11 +82,13 @@ def with_when(sentence: str, when: str) -> str:
 def ask_with_when(step: str, when: str) -> str:
     """An ask as its question, then the plan's "when" in a sentence of its own: the question ends
     the ask (what follows it, such as a time said alone, "It's next week?", is dropped) and loses
-    any time phrase of its own. A step with no question gets the "when" as any other step."""
+    any time phrase of its own. An ask said as a wish, with no question ("I'd love to know which
+    hive type you'd start with next week."), is the whole step, and loses its time phrase the same
+    way: the time is when an answer would suit, not when the sender wants to know."""
     every = sentences(step)
-    found = next((i for i, s in enumerate(every) if s.endswith("?")), None)
-    if not when or found is None:
+    if not when or not every:
         return with_when(step, when)
+    found = next((i for i, s in enumerate(every) if s.endswith("?")), len(every) - 1)
     question = " ".join(every[: found + 1])
     said = [when, *(other[0] for other in [find_when(every[found], dt.date.today())] if other)]
     lead = r"(?:\b(?:in|within|by|over|on|during|for|sometime)\s+)?(?:the\s+)?"

@@ -171,3 +171,11 @@ def test_the_examples_are_valid_replies_to_tasks_laid_out_like_the_real_one() ->
         when = re.search(r"When: (.+)", task).group(1)  # type: ignore[union-attr]
         assert when in reply["next_step"]
     assert "keep_in_touch" in kinds and len(kinds) >= 2
+
+
+def test_an_ask_is_rewritten_as_a_question_and_other_steps_as_said_to_them() -> None:
+    ask = _plan(next_step_type="ask", step_clause="ask him for a tee time")
+    (asked,) = rewrite_messages("I'd love to ask for a tee time.", "it copies the notes", ask, _request())
+    (offered,) = rewrite_messages("I'll send her the guide.", "it copies the notes", _plan(), _request())
+    assert 'as a question "I" ask "you"' in str(asked.content)
+    assert "question" not in str(offered.content) and 'as "I" speaking to "you"' in str(offered.content)

@@ -88,8 +88,15 @@ def test_the_step_says_the_plans_when_once(sentence: str, when: str, repaired: s
             "I'd love to know which pickup you use. Could you tell me?",
             "I'd love to know which pickup you use. Could you tell me? Any time next week would be great.",
         ),
-        # no question: the "when" is placed as in any step
-        ("I'd love to hear which butcher you use.", "I'd love to hear which butcher you use next week."),
+        # an ask said as a wish, with no question, is the whole step; its own time goes the same way
+        (
+            "I'd love to hear which butcher you use.",
+            "I'd love to hear which butcher you use. Any time next week would be great.",
+        ),
+        (
+            "I'd love to know which hive type you'd start with next week.",
+            "I'd love to know which hive type you'd start with. Any time next week would be great.",
+        ),
         # nothing of a question would be left: the "when" is placed as in any step
         ("It's next week?", "It's next week?"),
     ],
