@@ -106,6 +106,10 @@ def test_name_forms_cover_every_part_and_the_greeting() -> None:
         ("by end of the month", "end of the month", dt.date(2026, 11, 30)),
         ("catch up after the holidays", "after the holidays", dt.date(2027, 1, 2)),
         ("in 2 weeks maybe", "in 2 weeks", dt.date(2026, 12, 12)),
+        # terse notes shorten the time words; the phrase is said in full
+        ("-> send tmrw a.m.", "tomorrow", dt.date(2026, 11, 29)),
+        ("will open a PR next wk", "next week", dt.date(2026, 12, 5)),
+        ("catch up in 2 wks", "in 2 weeks", dt.date(2026, 12, 12)),
     ],
 )
 def test_time_phrases_and_their_dates(text: str, phrase: str, day: dt.date) -> None:

@@ -40,6 +40,19 @@ _MONTH = (
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _ORD = r"\d{1,2}(?:st|nd|rd|th)"
+# Terse notes shorten the time words ("send tmrw a.m.", "by end of next wk"); the phrase found is
+# said in full, as the message will say it.
+_SHORT = {
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "tmw": "tomorrow",
+    "2moro": "tomorrow",
+    "wk": "week",
+    "wks": "weeks",
+}
+_TOMORROW = r"(?:tomorrow|tmrw|tmr|tmw|2moro)"
+_WEEK = r"(?:week|wk)"
+_WEEKS = r"(?:weeks|wks)"
 _PART = r"(?: (?:am|pm|morning|afternoon))?"
 _PHRASE_RE = re.compile(
     r"\b(?:"
@@ -48,10 +61,10 @@ _PHRASE_RE = re.compile(
     rf"|{_DAY} or {_DAY}{_PART}"
     rf"|(?:by|before|on|in|early|mid|late|end of|after) {_MONTH}(?: {_ORD}| \d{{1,2}}\b)?"
     rf"|{_MONTH} {_ORD}|{_MONTH} \d{{1,2}}\b|{_ORD} of {_MONTH}|\d{{1,2}} {_MONTH}"
-    r"|tomorrow|this week(?:end)?|over the weekend|next week(?:end)?"
-    r"|end of (?:the |this |next )?(?:week|month)"
-    r"|(?:early |later |late )?next month|later this month|in a (?:week|fortnight|month)"
-    r"|in (?:a few|a couple of|two|three|four|\d+) (?:days|weeks)"
+    rf"|{_TOMORROW}|this {_WEEK}(?:end)?|over the weekend|next {_WEEK}(?:end)?"
+    rf"|end of (?:the |this |next )?(?:{_WEEK}|month)"
+    rf"|(?:early |later |late )?next month|later this month|in a (?:{_WEEK}|fortnight|month)"
+    rf"|in (?:a few|a couple of|two|three|four|\d+) (?:days|{_WEEKS})"
     r"|after the holidays|in the new year|before the holidays|before christmas|after christmas"
     r")\b",
     re.IGNORECASE,
@@ -71,6 +84,12 @@ def _expand_days(phrase: str) -> str:
         return _DAYS.get(word, word.capitalize() if word.endswith("day") else word)
 
     return re.sub(r"\b" + _DAY, day, phrase, flags=re.IGNORECASE)
+
+
+def _in_full(phrase: str) -> str:
+    return re.sub(
+        r"\b(?:" + "|".join(_SHORT) + r")\b", lambda m: _SHORT[m.group(0).lower()], phrase, flags=re.I
+    )
 
 
 def _day_of_month(number: int, today: dt.date) -> dt.date | None:
@@ -140,7 +159,7 @@ def find_when(text: str, today: dt.date) -> tuple[str, dt.date] | None:
     """The first time phrase in the text that means a date within the horizon, as (phrase, date)."""
     horizon = today + dt.timedelta(days=HORIZON_DAYS)
     for match in _PHRASE_RE.finditer(text):
-        phrase = _expand_days(match.group(0))
+        phrase = _expand_days(_in_full(match.group(0)))
         day = _resolve(phrase, today)
         if day is not None and today < day <= horizon:
             return phrase, day
