@@ -345,13 +345,12 @@ def step_problem(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Gu
 
 def rewrite_messages(step: str, problem: str, plan: Plan, request: DraftRequest) -> list[HumanMessage]:
     """The one message asking for the step sentence again: the sentence and its problem only."""
-    asking = plan.next_step_type == "ask" and not plan.follow_up  # an ask is a question to them
     task = prompts.render(
         "rewrite_step",
         sender=request.sender.strip() or "the sender",
         contact=plan.greeting_name,
         problem=problem,
-        shape='as a question "I" ask "you"' if asking else 'as "I" speaking to "you"',
+        shape='as a question "I" ask "you"' if plan.asks_them else 'as "I" speaking to "you"',
         sentence=_fence(step),
         when=plan.follow_up_when,
     )

@@ -178,6 +178,11 @@ class Plan(BaseModel):
         previous = self.follow_up.previous_topic if self.follow_up else ""
         return [*self.details, *([previous] if previous else [])]
 
+    @property
+    def asks_them(self) -> bool:
+        """Whether the step is a first touch's ask: a question to them, its "when" said after it."""
+        return self.next_step_type == "ask" and not self.follow_up
+
 
 class Passage(BaseModel):
     """A guidance passage from the index."""

@@ -201,7 +201,7 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
     recall_pronouns = not guard.someone_else_in(plan.shown)
     step = to_second_person(clean_sentence(parts.step), guard.contact_names, pronouns=step_pronouns)
     step = uncopied(step, guard) or step  # the promised thing in fewer of the notes' words
-    if plan.next_step_type == "ask" and not plan.follow_up:
+    if plan.asks_them:
         step = ask_with_when(step, plan.follow_up_when)
     elif not (plan.follow_up and plan.follow_up.kind == "deliver"):  # a delivery is now: no "today" added
         step = with_when(step, plan.follow_up_when)

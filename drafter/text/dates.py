@@ -50,9 +50,15 @@ _SHORT = {
     "wk": "week",
     "wks": "weeks",
 }
-_TOMORROW = r"(?:tomorrow|tmrw|tmr|tmw|2moro)"
-_WEEK = r"(?:week|wk)"
-_WEEKS = r"(?:weeks|wks)"
+_SHORT_RE = re.compile(r"\b(?:" + "|".join(_SHORT) + r")\b", re.IGNORECASE)
+
+
+def _spellings(word: str) -> str:
+    """A word and its short spellings, as a pattern: "(?:week|wk)"."""
+    return "(?:" + "|".join([word, *(short for short, full in _SHORT.items() if full == word)]) + ")"
+
+
+_TOMORROW, _WEEK, _WEEKS = _spellings("tomorrow"), _spellings("week"), _spellings("weeks")
 _PART = r"(?: (?:am|pm|morning|afternoon))?"
 _PHRASE_RE = re.compile(
     r"\b(?:"
@@ -87,9 +93,7 @@ def _expand_days(phrase: str) -> str:
 
 
 def _in_full(phrase: str) -> str:
-    return re.sub(
-        r"\b(?:" + "|".join(_SHORT) + r")\b", lambda m: _SHORT[m.group(0).lower()], phrase, flags=re.I
-    )
+    return _SHORT_RE.sub(lambda m: _SHORT[m.group(0).lower()], phrase)
 
 
 def _day_of_month(number: int, today: dt.date) -> dt.date | None:
