@@ -79,16 +79,26 @@ def with_when(sentence: str, when: str) -> str:
     return placed
 
 
+# the sender's own act to come, said in the first person future ("I'll", "we will", "I'm going to")
+_OWN_ACT_RE = re.compile(r"(?:I|we)(?:'ll|\s+will|\s+shall|'m\s+going\s+to|\s+am\s+going\s+to|'re\s+going\s+to|\s+are\s+going\s+to)\b", re.I)
+
+
 def ask_with_when(step: str, when: str) -> str:
     """An ask as its question, then the plan's "when" in a sentence of its own: the question ends
     the ask (what follows it, such as a time said alone, "It's next week?", is dropped) and loses
     any time phrase of its own. An ask said as a wish, with no question ("I'd love to know which
     hive type you'd start with next week."), is the whole step, and loses its time phrase the same
-    way: the time is when an answer would suit, not when the sender wants to know."""
+    way: the time is when an answer would suit, not when the sender wants to know. A step with no
+    question that says what the sender will do ("I'll ask you about it next week.") is not a wish:
+    its time is when the sender acts, placed as in any step."""
     every = sentences(step)
     if not when or not every:
         return with_when(step, when)
-    found = next((i for i, s in enumerate(every) if s.endswith("?")), len(every) - 1)
+    found = next((i for i, s in enumerate(every) if s.endswith("?")), None)
+    if found is None:
+        if _OWN_ACT_RE.match(every[-1]):
+            return with_when(step, when)
+        found = len(every) - 1
     question = " ".join(every[: found + 1])
     said = [when, *(other[0] for other in [find_when(every[found], dt.date.today())] if other)]
     lead = r"(?:\b(?:in|within|by|over|on|during|for|sometime)\s+)?(?:the\s+)?"

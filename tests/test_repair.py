@@ -97,6 +97,15 @@ def test_the_step_says_the_plans_when_once(sentence: str, when: str, repaired: s
             "I'd love to know which hive type you'd start with next week.",
             "I'd love to know which hive type you'd start with. Any time next week would be great.",
         ),
+        # the sender's own act to come is not a wish: its time is placed as in any step
+        (
+            "I'll ask you who you buy hemp-lime from.",
+            "I'll ask you who you buy hemp-lime from next week.",
+        ),
+        (
+            "I'm going to ask about the trial in the coming weeks.",
+            "I'm going to ask about the trial next week.",
+        ),
         # nothing of a question would be left: the "when" is placed as in any step
         ("It's next week?", "It's next week?"),
     ],
