@@ -80,7 +80,10 @@ def with_when(sentence: str, when: str) -> str:
 
 
 # the sender's own act to come, said in the first person future ("I'll", "we will", "I'm going to")
-_OWN_ACT_RE = re.compile(r"(?:I|we)(?:'ll|\s+will|\s+shall|'m\s+going\s+to|\s+am\s+going\s+to|'re\s+going\s+to|\s+are\s+going\s+to)\b", re.I)
+_OWN_ACT_RE = re.compile(
+    r"(?:I|we)(?:'ll|\s+will|\s+shall|'m\s+going\s+to|\s+am\s+going\s+to|'re\s+going\s+to|\s+are\s+going\s+to)\b",
+    re.I,
+)
 
 
 def ask_with_when(step: str, when: str) -> str:
