@@ -147,13 +147,8 @@ def _step_lines(plan: Plan) -> tuple[str, str]:
 
 
 def writer_details(plan: Plan) -> list[str]:
-    """The details the writer recalls one of. A plain nudge's step line already says what the last
-    message was about; its recall brings something that message did not say, so that topic is
-    not listed again when the plan has another detail."""
-    follow = plan.follow_up
-    if follow is None or follow.kind != "nudge" or follow.ask_after:
-        return plan.details
-    return [d for d in plan.details if d != follow.topic] or plan.details
+    """The details the writer recalls one of: a plain nudge's new ones when it has any."""
+    return plan.fresh_details or plan.details
 
 
 def build_messages(
@@ -432,7 +427,7 @@ def unrecalled_detail(draft: Draft, plan: Plan, guard: Guard) -> str:
     if _passed(draft, "detail") and not short:
         return ""
     recall = " ".join(draft.parts.recall)
-    missing = [d for d in plan.details if not checks.mentions(d, recall, guard.known_stems)]
+    missing = [d for d in writer_details(plan) if not checks.mentions(d, recall, guard.known_stems)]
     if not missing:
         return ""
     return max(missing, key=lambda d: len(distinctive(d) - guard.known_stems))

@@ -173,8 +173,20 @@ class Plan(BaseModel):
         return [*self.details, *([self.step_clause] if self.step_clause else [])]
 
     @property
+    def fresh_details(self) -> list[str]:
+        """The details a plain nudge's recall brings: not what the last message was about, which
+        its step line already says. Empty when the plan is no plain nudge or has nothing else."""
+        follow = self.follow_up
+        if follow is None or follow.kind != "nudge" or follow.ask_after:
+            return []
+        return [d for d in self.details if d != follow.topic]
+
+    @property
     def topics(self) -> list[str]:
-        """What the recall may name: the shown details, and on a second touch the first message's topic."""
+        """What the recall must name one of: the shown details, and on a second touch the first
+        message's topic; a plain nudge with another detail names one of the others."""
+        if self.fresh_details:
+            return self.fresh_details
         previous = self.follow_up.previous_topic if self.follow_up else ""
         return [*self.details, *([previous] if previous else [])]
 

@@ -157,6 +157,22 @@ def test_detail_counts_what_a_second_touch_follows_up() -> None:
     ].passed
 
 
+def test_a_plain_nudge_recalls_something_its_last_message_did_not_say() -> None:
+    topic = "the anagama kiln build"
+    fresh = "she fires with cedar offcuts from the sawmill next door"
+    old = _with(recall=["I hope the anagama build is going well."])
+    new = _with(recall=["I keep thinking of your cedar offcuts from the sawmill."])
+    nudge = _plan(details=[topic, fresh], follow_up=FollowUpContext(kind="nudge", previous_topic=topic))
+    assert not _run(old, plan=nudge)["detail"].passed
+    assert "cedar offcuts" in _run(old, plan=nudge)["detail"].message
+    assert _run(new, plan=nudge)["detail"].passed
+    # a nudge asking after what they mentioned, or one with nothing new, may name the old topic
+    asking = FollowUpContext(kind="nudge", previous_topic=topic, ask_after="the firing schedule")
+    assert _run(old, plan=_plan(details=[topic, fresh], follow_up=asking))["detail"].passed
+    only = _plan(details=[topic], follow_up=FollowUpContext(kind="nudge", previous_topic=topic))
+    assert _run(old, plan=only)["detail"].passed
+
+
 def test_next_step_missing() -> None:
     results = _run(_with(step=""))
     assert not results["next_step"].passed
