@@ -22,6 +22,7 @@ from .reader import promise_chance
 from .retrieval.embeddings import load_encoder
 from .text.dates import HORIZON_DAYS
 from .text.overlap import content_words, distinctive, is_common, meaning_words, stem, words
+from .text.person import announces_asking
 from .text.sentences import sentences
 from .text.whole import unfinished
 
@@ -136,6 +137,8 @@ def check_next_step(
                 False,
                 "it promises something your notes don't: keep the door open, and promise nothing else",
             )
+    if plan.asks_them and any(announces_asking(s) for s in sentences(parts.step)):
+        return _result("next_step", False, "it says you will ask them later: ask them now, as a question")
     # Sentence by sentence: "I wrote about X a few weeks ago." before the step hides a repeat.
     step_and_sentences = list(dict.fromkeys([parts.step, *sentences(parts.step)]))
     if guard.repeating_before(step_and_sentences) or guard.asks_again(parts.step):

@@ -33,6 +33,7 @@ from .models import CheckResult, Draft, DraftParts, DraftRequest, FollowUpContex
 from .render import render
 from .repair import clean_sentence, door_open, repair
 from .text.overlap import distinctive, sentences, words
+from .text.person import announces_asking
 from .text.whole import unfinished
 
 logger = logging.getLogger(__name__)
@@ -335,6 +336,8 @@ def step_problem(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Gu
         return 'it speaks about them as "he" or "she" instead of to them as "you"'
     if unfinished(parts.step):
         return "it breaks off before the sentence is finished"
+    if plan.asks_them and any(announces_asking(s) for s in sentences(parts.step)):
+        return "it says you will ask them later instead of asking them now"
     return ""
 
 

@@ -33,7 +33,7 @@ from .models import DraftParts, DraftRequest, Plan
 from .render import render
 from .text.dates import find_when
 from .text.overlap import distinctive, stem, words
-from .text.person import to_second_person
+from .text.person import own_act, to_second_person
 from .text.sentences import sentences
 from .text.whole import trim_dangling, unfinished
 
@@ -79,13 +79,6 @@ def with_when(sentence: str, when: str) -> str:
     return placed
 
 
-# the sender's own act to come, said in the first person future ("I'll", "we will", "I'm going to")
-_OWN_ACT_RE = re.compile(
-    r"(?:I|we)(?:'ll|\s+will|\s+shall|'m\s+going\s+to|\s+am\s+going\s+to|'re\s+going\s+to|\s+are\s+going\s+to)\b",
-    re.I,
-)
-
-
 def ask_with_when(step: str, when: str) -> str:
     """An ask as its question, then the plan's "when" in a sentence of its own: the question ends
     the ask (what follows it, such as a time said alone, "It's next week?", is dropped) and loses
@@ -99,7 +92,7 @@ def ask_with_when(step: str, when: str) -> str:
         return with_when(step, when)
     found = next((i for i, s in enumerate(every) if s.endswith("?")), None)
     if found is None:
-        if _OWN_ACT_RE.match(every[-1]):
+        if own_act(every[-1]):
             return with_when(step, when)
         found = len(every) - 1
     question = " ".join(every[: found + 1])

@@ -173,6 +173,20 @@ def test_a_plain_nudge_recalls_something_its_last_message_did_not_say() -> None:
     assert _run(old, plan=only)["detail"].passed
 
 
+def test_an_ask_is_asked_not_announced() -> None:
+    ask = "I'd love to know which clay body she throws her moon jars in"
+    plan = _plan(step_clause=ask, next_step_type="ask", follow_up_when="next week")
+    announced = _run(
+        _with(step="I'll ask you which clay body you throw your moon jars in next week."), plan=plan
+    )
+    assert not announced["next_step"].passed
+    assert "ask them now" in announced["next_step"].message
+    asked = "Which clay body do you throw your moon jars in? Any time next week would be great."
+    assert _run(_with(step=asked), plan=plan)["next_step"].passed
+    # the sender's own act that is no question is the step of an offer
+    assert _run(_with(step="I'll ask my uncle for his recipe and send it by Friday."))["next_step"].passed
+
+
 def test_next_step_missing() -> None:
     results = _run(_with(step=""))
     assert not results["next_step"].passed

@@ -313,6 +313,19 @@ def test_a_step_other_than_the_planned_one_is_written_from_the_notes_step() -> N
     assert draft.next_step == other["next_step"] and not draft.ok
 
 
+def test_an_ask_announced_instead_of_asked_is_written_again_as_a_question() -> None:
+    notes = "\n".join(f"- {c}" for c in (TOPIC, "she fires with cedar offcuts from the sawmill next door"))
+    request = _request(notes=notes, next_step_hint="ask")
+    announced = dict(GOOD, next_step="I'll ask you which wood you fire with next week.")
+    asked = "Which wood do you fire your kilns with?"
+    model = FakeChatModel([announced, announced, {"sentence": asked}])
+    draft = _drafter(model, attempts=2).draft(request)
+    assert len(model.calls) == 3
+    task = _task(model, 2)
+    assert "will ask them later" in task and 'as a question "I" ask "you"' in task
+    assert draft.next_step.startswith(asked) and "I'll ask you" not in draft.body
+
+
 def test_a_step_that_fails_nothing_a_rewrite_can_fix_is_not_sent_again() -> None:
     model = FakeChatModel([LEAKED, LEAKED])
     _drafter(model, attempts=2).draft(_request())

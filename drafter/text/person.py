@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from .names import TITLE_PATTERN
 
-__all__ = ["to_second_person"]
+__all__ = ["announces_asking", "own_act", "to_second_person"]
 
 # Verb forms that agree with "you" differently.
 _AGREE = {
@@ -170,3 +170,27 @@ def to_second_person(text: str, names: Iterable[str], *, pronouns: bool) -> str:
         # A title before the name goes with it: "Ms. Okafor's" -> "your".
         text = _shift(text, rf"(?<![\w.-])(?:{TITLE_PATTERN}\.?\s+)?{re.escape(name)}(?![\w-])", "your")
     return _pronouns(text) if pronouns else text
+
+
+# The speaker's own act to come, in the first person future ("I'll", "we will", "I'm going to").
+_OWN_ACT_RE = re.compile(
+    r"(?:I|we)(?:'ll|’ll|\s+will|\s+shall|['’]m\s+going\s+to|\s+am\s+going\s+to|['’]re\s+going\s+to"
+    r"|\s+are\s+going\s+to)\b",
+    re.I,
+)
+
+
+def own_act(sentence: str) -> bool:
+    """Whether a sentence says what the speaker will do ("I'll send it next week."), not a question."""
+    text = sentence.strip()
+    return bool(_OWN_ACT_RE.match(text)) and not text.endswith("?")
+
+
+def announces_asking(sentence: str) -> bool:
+    """Whether a sentence says the speaker will ask ("I'll ask you which mill it is."): a message
+    to the one who would be asked, announcing the question instead of asking it."""
+    text = sentence.strip()
+    found = _OWN_ACT_RE.match(text)
+    if found is None or text.endswith("?"):
+        return False
+    return bool(re.match(r"\s+(?:\w+ly\s+)?ask\b", text[found.end() :], re.I))
