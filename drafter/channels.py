@@ -45,7 +45,17 @@ class KindSpec:
     when: str  # the default rough time
     days: int  # ... and how far ahead it is
     instruction: str  # what the next-step sentence does, for the writer
-    unsourced: str  # ... when the notes hold no clause of this kind (the sender chose the kind)
+    unsourced_task: str  # ... when the notes hold no clause of this kind (the sender chose the kind)
+
+    @property
+    def unsourced(self) -> str:
+        """The instruction for a kind the notes hold no clause of, pointing at the details listed."""
+        return self.unsourced_task.format(detail="a detail above")
+
+    def unsourced_about(self, detail: str) -> str:
+        """The same instruction about one detail: what a step sentence that only echoed the
+        instruction is written again from."""
+        return self.unsourced_task.format(detail=detail)
 
 
 CHANNEL: dict[str, ChannelSpec] = {
@@ -63,7 +73,7 @@ KIND: dict[str, KindSpec] = {
         "in the next few days",
         3,
         "say you will do the thing from the notes for them (a simple, relevant offer)",
-        "offer one small, relevant thing tied to a detail above",
+        "offer one small, relevant thing tied to {detail}",
     ),
     "ask": KindSpec(
         "ask",
@@ -72,7 +82,7 @@ KIND: dict[str, KindSpec] = {
         "next week",
         7,
         "ask them for the small thing from the notes, politely, as a question",
-        "ask them one small question about a detail above",
+        "ask them one small question about {detail}",
     ),
     "joint_venture": KindSpec(
         "joint_venture",
@@ -81,7 +91,7 @@ KIND: dict[str, KindSpec] = {
         "in the next couple of weeks",
         14,
         "propose to continue what you agreed or began together",
-        "suggest continuing the conversation about a detail above",
+        "suggest continuing the conversation about {detail}",
     ),
     "keep_in_touch": KindSpec(
         "keep_in_touch",

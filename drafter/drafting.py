@@ -377,6 +377,11 @@ def rewrite_step(
         # keep. The step is written from the notes' own clause, which the rewrite must put in new
         # words.
         sentence, problem = plan.step_clause, "it is a jotting from the notes, not a sentence of the message"
+    elif _sender_chose_kind(plan) and instruction_echo(draft.parts.step):
+        # The kind the sender chose, with no clause of it in the notes, said as its instruction:
+        # written again from the instruction about the first detail the writer was shown.
+        sentence = KIND[plan.next_step_type].unsourced_about(writer_details(plan)[0])
+        problem = "it is a jotting from the notes, not a sentence of the message"
     if not problem:
         return draft
     sentence = _one_sentence(model, rewrite_messages(sentence, problem, plan, request), "step", stats)
@@ -384,6 +389,16 @@ def rewrite_step(
         return draft
     parts = draft.parts.model_copy(update={"step": sentence})
     return _if_better(draft, parts, plan, request, guard, "step sentence rewritten")
+
+
+def _sender_chose_kind(plan: Plan) -> bool:
+    """A first touch whose step kind the sender chose and the notes hold no clause of."""
+    return (
+        not plan.step_clause
+        and plan.follow_up is None
+        and plan.next_step_type != "keep_in_touch"
+        and bool(writer_details(plan))
+    )
 
 
 def _one_sentence(

@@ -326,6 +326,23 @@ def test_an_ask_announced_instead_of_asked_is_written_again_as_a_question() -> N
     assert draft.next_step.startswith(asked) and "I'll ask you" not in draft.body
 
 
+def test_a_chosen_kind_said_as_its_instruction_is_written_about_a_detail() -> None:
+    fresh = "she fires with cedar offcuts from the sawmill next door"
+    request = _request(notes="\n".join(f"- {c}" for c in (TOPIC, fresh)), next_step_hint="ask")
+    echo = dict(GOOD, next_step="Would you mind if I ask you one small question about a detail above?")
+    asked = "Where do you get the cedar offcuts you fire with?"
+    model = FakeChatModel([echo, echo, {"sentence": asked}])
+    drafter = _drafter(model, attempts=2)
+    plan = drafter.plan(request)
+    assert plan.next_step_type == "ask" and not plan.step_clause
+    draft = drafter.draft(request)
+    assert len(model.calls) == 3
+    # the rewrite gets the instruction about the first detail shown, not the echo
+    task = _task(model, 2)
+    assert f"ask them one small question about {plan.details[0]}" in task and "a detail above" not in task
+    assert draft.next_step.startswith(asked) and "a detail above" not in draft.body
+
+
 def test_a_step_that_fails_nothing_a_rewrite_can_fix_is_not_sent_again() -> None:
     model = FakeChatModel([LEAKED, LEAKED])
     _drafter(model, attempts=2).draft(_request())
