@@ -111,6 +111,11 @@ def check_detail(
     return _result("detail", False, f"recall something specific you talked about ({wanted})")
 
 
+def announces_ask(step: str, plan: Plan) -> bool:
+    """Whether a first touch's ask step says the sender will ask them later instead of asking."""
+    return plan.asks_them and any(announces_asking(s) for s in sentences(step))
+
+
 def check_next_step(
     draft: Draft, parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard
 ) -> CheckResult:
@@ -137,7 +142,7 @@ def check_next_step(
                 False,
                 "it promises something your notes don't: keep the door open, and promise nothing else",
             )
-    if plan.asks_them and any(announces_asking(s) for s in sentences(parts.step)):
+    if announces_ask(parts.step, plan):
         return _result("next_step", False, "it says you will ask them later: ask them now, as a question")
     # Sentence by sentence: "I wrote about X a few weeks ago." before the step hides a repeat.
     step_and_sentences = list(dict.fromkeys([parts.step, *sentences(parts.step)]))

@@ -33,7 +33,6 @@ from .models import CheckResult, Draft, DraftParts, DraftRequest, FollowUpContex
 from .render import render
 from .repair import clean_sentence, door_open, repair
 from .text.overlap import distinctive, sentences, words
-from .text.person import announces_asking
 from .text.whole import unfinished
 
 logger = logging.getLogger(__name__)
@@ -336,7 +335,7 @@ def step_problem(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Gu
         return 'it speaks about them as "he" or "she" instead of to them as "you"'
     if unfinished(parts.step):
         return "it breaks off before the sentence is finished"
-    if plan.asks_them and any(announces_asking(s) for s in sentences(parts.step)):
+    if checks.announces_ask(parts.step, plan):
         return "it says you will ask them later instead of asking them now"
     return ""
 
@@ -353,6 +352,10 @@ def rewrite_messages(step: str, problem: str, plan: Plan, request: DraftRequest)
         when=plan.follow_up_when,
     )
     return [HumanMessage(task)]
+
+
+# The problem named when a step is written again from a source of ours, not from the writer's sentence.
+_JOTTING = "it is a jotting from the notes, not a sentence of the message"
 
 
 def rewrite_step(
@@ -376,12 +379,12 @@ def rewrite_step(
         # The sentence says the instructions, an example's step or another step: nothing in it to
         # keep. The step is written from the notes' own clause, which the rewrite must put in new
         # words.
-        sentence, problem = plan.step_clause, "it is a jotting from the notes, not a sentence of the message"
+        sentence, problem = plan.step_clause, _JOTTING
     elif _sender_chose_kind(plan) and instruction_echo(draft.parts.step):
         # The kind the sender chose, with no clause of it in the notes, said as its instruction:
         # written again from the instruction about the first detail the writer was shown.
         sentence = KIND[plan.next_step_type].unsourced_about(writer_details(plan)[0])
-        problem = "it is a jotting from the notes, not a sentence of the message"
+        problem = _JOTTING
     if not problem:
         return draft
     sentence = _one_sentence(model, rewrite_messages(sentence, problem, plan, request), "step", stats)

@@ -185,8 +185,8 @@ class Plan(BaseModel):
     def topics(self) -> list[str]:
         """What the recall must name one of: the shown details, and on a second touch the first
         message's topic; a plain nudge with another detail names one of the others."""
-        if self.fresh_details:
-            return self.fresh_details
+        if fresh := self.fresh_details:
+            return fresh
         previous = self.follow_up.previous_topic if self.follow_up else ""
         return [*self.details, *([previous] if previous else [])]
 
