@@ -20,6 +20,7 @@ from drafter.memory.ledger import owner_of
 from drafter.models import Clause, Contact, DraftRequest, Reading
 from drafter.reader import classify_spans, read_notes
 from drafter.reader.corpus import load_notes, our_clauses, probe_dir, project_labels, split_of
+from drafter.reader.features import CUES, cue_vector
 from drafter.reader.model import SHOWN_PRIVATE_MAX, load_model
 from drafter.reader.plan import (
     MAX_SHOWN_WORDS,
@@ -164,6 +165,50 @@ def test_a_promise_comes_before_an_ask() -> None:
     assert plan.next_step_type == "offer"
     assert plan.step_clause == "I said I'd send him my puzzle book list"
     assert [o.type for o in plan.options] == ["offer", "ask", "keep_in_touch"]
+
+
+@pytest.mark.parametrize(
+    ("notes", "step"),
+    [
+        (
+            "- met Ilse at the beekeeping open day, her hives are on a rooftop in Ghent\n"
+            "- she treats varroa with some oxalic acid vaporiser, I didn't catch which one\n"
+            "- would love to get the make of that vaporiser off her before spring",
+            "would love to get the make of that vaporiser off her before spring",
+        ),
+        (
+            "Talked to Ilse after the rooftop beekeeping tour in Ghent. She swears by a vaporiser for "
+            "varroa but I forgot what it's called. I'd love to find out which one she uses before spring.",
+            "I'd love to find out which one she uses before spring.",
+        ),
+        (
+            "Ilse, rooftop hives in Ghent. She mentioned a book on swarm control and I never wrote down "
+            "the title. Keen to get that title from her.",
+            "Keen to get that title from her.",
+        ),
+    ],
+)
+def test_a_small_ask_said_as_a_wish_for_a_missed_detail_is_the_ask(notes: str, step: str) -> None:
+    reading, plan = _plan(notes, name="Ilse Maes")
+    assert plan.next_step_type == "ask"
+    assert plan.step_clause == step
+    assert not reading.of("agenda", "confidence")
+
+
+@pytest.mark.parametrize(
+    ("text", "missing"),
+    [
+        ("but I didn't catch the title.", True),
+        ("she told me the brand and I forgot it in five minutes", True),
+        ("no idea, can't remember what the app is called", True),
+        ("Don't forget the bowl is drying, pick up on Thursday.", False),
+        ("Okay, quick one before I forget.", False),
+        ("Forgot to tip Joseph, do it via M-Pesa.", False),
+    ],
+)
+def test_a_detail_the_sender_missed_is_a_cue_but_a_reminder_is_not(text: str, missing: bool) -> None:
+    cues = cue_vector(Span(text, 0, len(text)), 0, 1, text)
+    assert bool(cues[CUES.index("missing")]) is missing
 
 
 def test_the_hint_chooses_the_kind() -> None:

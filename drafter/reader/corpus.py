@@ -6,7 +6,7 @@ where it touches a private clause (agenda, confidence, text to a model) at all s
 it takes that private label: a clause that carries part of a secret is private.
 
 Splits are by note: the `notes_test_*.jsonl` files were written apart from the rest and are the
-held-out split (170 of 860 notes), never used for training or tuning; the `notes_train_*.jsonl`
+held-out split (170 of 920 notes), never used for training or tuning; the `notes_train_*.jsonl`
 files were written for the reader's weak spots and only train it; the other files are cut into
 train and dev by a hash of the note id (one note in five to dev).
 """

@@ -53,6 +53,14 @@ _CUES: dict[str, re.Pattern[str]] = {
         r"(?i)\b(ask|could I|might ask|pick (her|his|their) brain|advice|feedback|recommend|"
         r"thoughts on|opinion|tips?|would she|would he|whether (she|he|they))\b"
     ),
+    # The sender lacks a piece of knowledge the contact has ("didn't catch the name", "forgot what
+    # it's called"): the clause after it is often a small ask said as a wish.
+    "missing": re.compile(
+        r"(?i)\b(didn'?t|did not|couldn'?t|could not|never) (catch|get|write|note|save|hear)\b|"
+        r"(?<!don't )(?<!dont )(?<!before I )\b(forgot|forget|forgotten)\b(?! to (pay|tip|bring|book|send|put|change|eat))|"
+        r"\b(can'?t remember|cant remember|don'?t remember|blanked)\b|"
+        r"\bwhat (it'?s|its|they'?re|it was) called\b"
+    ),
     "question": re.compile(r"\?"),
     "hold_marker": re.compile(
         r"(?i)\b((don'?t|do not|not|never|won'?t) (mention|say|bring (it|that|this) up|share|tell|put)|"
