@@ -57,7 +57,8 @@ _CUES: dict[str, re.Pattern[str]] = {
     # it's called"): the clause after it is often a small ask said as a wish.
     "missing": re.compile(
         r"(?i)\b(didn'?t|did not|couldn'?t|could not|never) (catch|get|write|note|save|hear)\b|"
-        r"(?<!don't )(?<!dont )(?<!before I )\b(forgot|forget|forgotten)\b(?! to (pay|tip|bring|book|send|put|change|eat))|"
+        r"(?<!don't )(?<!dont )(?<!before I )\b(forgot|forget|forgotten)\b"
+        r"(?! to (pay|tip|bring|book|send|put|change|eat))|"
         r"\b(can'?t remember|cant remember|don'?t remember|blanked)\b|"
         r"\bwhat (it'?s|its|they'?re|it was) called\b"
     ),
