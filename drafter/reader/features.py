@@ -4,8 +4,9 @@ Three signals, combined by a trained linear model (see `train.py`):
 - what the clause is about: its MiniLM embedding, and the words of the clauses before and after
   it (a marker such as "Keep that to myself." or "Later." belongs to the clause before it);
 - how it is said: cue features (who is the subject, a future or wishful verb, a negation, a
-  question, "but", words addressed to a model, contact details, a time phrase). These are
-  features with learned weights, never rules: no cue decides a role by itself;
+  question, "but", words addressed to a model, a detail the sender missed, contact details, a
+  time phrase). These are features with learned weights, never rules: no cue decides a role
+  by itself;
 - where it stands: first or last, in a pasted block, an aside in parentheses, its length.
 """
 
