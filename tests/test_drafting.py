@@ -327,7 +327,7 @@ def test_an_ask_announced_instead_of_asked_is_written_again_as_a_question() -> N
 
 
 def test_a_chosen_kind_said_as_its_instruction_is_written_about_a_detail() -> None:
-    fresh = "she fires with cedar offcuts from the sawmill next door"
+    fresh = "we talked about the cedar offcuts she gets from the sawmill next door"
     request = _request(notes="\n".join(f"- {c}" for c in (TOPIC, fresh)), next_step_hint="ask")
     echo = dict(GOOD, next_step="Would you mind if I ask you one small question about a detail above?")
     asked = "Where do you get the cedar offcuts you fire with?"
@@ -477,7 +477,7 @@ def test_a_nudge_plans_and_asks_for_a_light_touch() -> None:
 
 
 def test_a_nudge_brings_one_fresh_detail_that_does_not_name_them() -> None:
-    fresh = "she fires with cedar offcuts from the sawmill next door"
+    fresh = "we talked about the cedar offcuts she gets from the sawmill next door"
     header = "Marta Klein, studio potter, Leipzig workshops and residencies"
     request = _second_touch("nudge").model_copy(
         update={"notes": "\n".join(f"- {c}" for c in (header, TOPIC, fresh, AGENDA))}
