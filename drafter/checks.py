@@ -22,11 +22,11 @@ from .reader import promise_chance
 from .retrieval.embeddings import load_encoder
 from .text.dates import HORIZON_DAYS
 from .text.overlap import content_words, distinctive, is_common, meaning_words, stem, words
-from .text.person import announces_asking
+from .text.person import announces_asking, commits
 from .text.sentences import sentences
 from .text.whole import unfinished
 
-__all__ = ["CHECKS", "LABELS", "made_up", "mentions", "run_checks", "warnings_from"]
+__all__ = ["CHECKS", "LABELS", "made_up", "mentions", "promises", "run_checks", "warnings_from"]
 
 LABELS: dict[str, str] = {
     "greeting": "Greets them by the right name",
@@ -42,16 +42,21 @@ LABELS: dict[str, str] = {
     "grounded": "Cites the guidance it followed",
 }
 STEP_SIMILARITY = 0.35  # the step sentence against the step clause (or the keep-in-touch idea)
-# The reader's chance, at or above which a keep-in-touch step reads as a promise the notes never
-# made ("I'll send you the guide to the bee hotels"). Chosen on 85 keep-in-touch steps of dev
-# drafts: it flags 11, 10 that promise something and one "I'm looking forward to hearing from
-# you"; 3 that promise (a visit, an "as promised" with nothing promised) stay below it. Lowered
-# from 0.2 when the reader was retrained (d17b7e6): it reads "I'll send you my notes on the kilns
-# in the next few weeks." at 0.19, where it read above 0.2; not yet chosen again on dev drafts.
-PROMISE_CHANCE = 0.15
+# A keep-in-touch step must promise nothing the notes do not (`promises`): a commitment in its
+# words ("I'll send you my notes on..."), or, for wordings that grammar misses, the reader's chance
+# of a promise at or above this. Chosen on the dev half of evals/promise_steps.jsonl: above the
+# highest chance of a sentence that promises nothing there (0.35, "I will keep your advice in
+# mind"); `drafter eval promises` gives dev and held-out figures.
+PROMISE_CHANCE = 0.4
 _PLACEHOLDER_RE = re.compile(r"\[[^\]\n]{1,40}\]|\{[^}\n]{1,40}\}|<[^>\n]{1,40}>|\b(XXX+|TBD|INSERT)\b")
 
 Check = Callable[[Draft, DraftParts, Plan, DraftRequest, Guard], CheckResult]
+
+
+def promises(step: str) -> bool:
+    """Whether a step sentence promises to do or give something ("I'll send you the glaze
+    recipe", "Let me put you in touch with Dana"), as against keeping the door open."""
+    return commits(step) or promise_chance([step])[0] >= PROMISE_CHANCE
 
 
 def _result(name: str, passed: bool, message: str = "") -> CheckResult:
@@ -138,7 +143,7 @@ def check_next_step(
     elif plan.next_step_type == "keep_in_touch":
         if plan.follow_up is None and float(step_vector @ _keep_in_touch_vector()) < STEP_SIMILARITY:
             return _result("next_step", False, "keep the door open: ask if you may reach out again")
-        if promise_chance([parts.step])[0] >= PROMISE_CHANCE:
+        if promises(parts.step):
             return _result(
                 "next_step",
                 False,

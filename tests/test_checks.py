@@ -646,6 +646,15 @@ def test_a_nudge_that_promises_something_new_gets_the_plain_door_open_step() -> 
     request, plan = _nudge("May I reach out again?")
     made_up = _with(step="I'll send you my notes on the kilns in the next few weeks.")
     assert not _run(made_up, plan=plan, request=request)["next_step"].passed
+    # long and full of the topic, where the reader alone reads no promise
+    long_one = _with(
+        step="I'll send you my notes about the salt glazes and the way the kiln's back wall cracked"
+        " in the heat of the last firing in the next few weeks."
+    )
+    assert (
+        "promises something your notes don't"
+        in _run(long_one, plan=plan, request=request)["next_step"].message
+    )
     fixed = door_open(made_up, plan, Guard(request, plan))
     assert (
         fixed.step

@@ -189,6 +189,31 @@ def test_eval_names_scores_each_case_and_lists_only_the_dev_misses(runner: CliRu
     assert "held out: greeting right for 1 of 2" in text and "Annie" not in text
 
 
+def test_eval_promises_counts_flags_on_steps_that_promise_and_on_steps_that_do_not(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    cases = tmp_path / "steps.jsonl"
+    rows = [
+        {"text": "I'll send you the glaze recipe next week.", "promise": True, "split": "dev"},
+        {"text": "Would you mind if I reach out again in a few weeks?", "promise": False, "split": "dev"},
+        {"text": "I'll be at the fair too.", "promise": False, "split": "dev"},
+        {"text": "Let me put you in touch with Dana.", "promise": True, "split": "test"},
+    ]
+    cases.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    result = runner.invoke(main, ["eval", "promises", "--cases", str(cases), "--json"])
+    assert result.exit_code == 0, result.output
+    splits = json.loads(result.stdout)["splits"]
+    assert splits["dev"]["promises"] == 1 and splits["dev"]["flagged"] == 1
+    assert splits["dev"]["honest"] == 2 and splits["dev"]["false_flags"] == 0
+    assert splits["test"]["promises"] == 1 and splits["test"]["flagged"] == 1
+    text = runner.invoke(main, ["eval", "promises", "--cases", str(cases)]).output
+    assert "dev: flags 1 of 1 steps that promise something and 0 of 2 that do not" in text
+    assert "held out: flags 1 of 1" in text
+    cases.write_text('{"text": "I will send it.", "promise": true}\n{"promise": false}\n', encoding="utf-8")
+    bad = runner.invoke(main, ["eval", "promises", "--cases", str(cases)])
+    assert bad.exit_code != 0 and "steps.jsonl, line 2" in bad.output
+
+
 def test_eval_names_says_which_line_is_not_a_case(runner: CliRunner, tmp_path: Path) -> None:
     cases = tmp_path / "names.jsonl"
     cases.write_text('{"id": "a", "contact": "Ann Lee", "greet": "Ann"}\n{"id": "b"}\n', encoding="utf-8")

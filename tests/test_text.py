@@ -11,7 +11,7 @@ from drafter.text.dates import default_when, find_when
 from drafter.text.language import in_another_language
 from drafter.text.names import greeting_name, is_name_cue, name_forms
 from drafter.text.overlap import copied_runs, distinctive, sentences, stem
-from drafter.text.person import to_second_person
+from drafter.text.person import commits, to_second_person, to_third_person
 from drafter.text.whole import trim_dangling, unfinished
 
 TODAY = dt.date(2026, 11, 28)  # a Saturday
@@ -483,6 +483,64 @@ def test_their_name_becomes_you(text: str, names: list[str], spoken_to: str) -> 
 def test_he_and_she_become_you_where_no_one_else_is_meant(text: str, spoken_to: str) -> None:
     assert to_second_person(text, ["Marta"], pronouns=True) == spoken_to
     assert to_second_person(text, ["Marta"], pronouns=False) == text
+
+
+@pytest.mark.parametrize(
+    ("said", "noted"),
+    [
+        ("I'll send you my notes about your kilns.", "I'll send them my notes about their kilns."),
+        ("Would you mind if I reach out to you again?", "Would they mind if I reach out to them again?"),
+        ("Thank you, and I hope you enjoy it.", "Thank them, and I hope they enjoy it."),
+        ("I'll introduce you to Dana, as you're new.", "I'll introduce them to Dana, as they're new."),
+        (
+            "You mentioned it yourself; could you send me the name?",
+            "They mentioned it themselves; could they send me the name?",
+        ),
+        ("I'd love to stay in touch.", "I'd love to stay in touch."),
+    ],
+)
+def test_a_message_sentence_read_as_notes_speaks_of_them(said: str, noted: str) -> None:
+    assert to_third_person(said) == noted
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I'll send you my notes on the lime mortars and the spore counts from the viaduct cores"
+        " in the next few weeks.",
+        "Let me put you in touch with Dana, who ran the seed library at the Kew pilot.",
+        "Will forward the grant call first thing Monday.",
+        "I'm sending you the tide tables tomorrow morning.",
+        "I'll make sure you get the slides before the board meets.",
+        "Expect a jar of the chestnut honey from me when I'm back.",
+        "I'll email them over tonight, along with the price list.",
+        "i'm gonna dig out that knitting pattern for u",
+        "I'll call you on Friday to go through the rota line by line.",
+        "Thanks again, and I'll drop by the forge with the spare tongs next week.",
+    ],
+)
+def test_a_commitment_to_do_or_give_something_commits(sentence: str) -> None:
+    assert commits(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I'd love to stay in touch: would you mind if I reach out in the next few weeks?",
+        "I'll reach out in the spring to hear how the first firing went.",
+        "I'll be in touch once the harvest is in.",
+        "I'll drop you a line after the show.",
+        "I'll keep you posted on the move.",
+        "I'll let you know how the trial goes.",
+        "Let me know if the offcuts turn up.",
+        "I'll be at the seed swap too, so maybe see you there.",
+        "I'm hoping to see you at the spring fair.",
+        "Shall I send you the tide tables?",
+        "I'll get back to you after the audit.",
+    ],
+)
+def test_keeping_in_touch_or_a_plan_of_ones_own_commits_to_nothing(sentence: str) -> None:
+    assert not commits(sentence)
 
 
 @pytest.mark.parametrize(

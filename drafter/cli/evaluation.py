@@ -1,5 +1,5 @@
-"""`drafter eval drafts|reader|retrieval|names`: measure the drafts, the note reader, retrieval
-and the greeting."""
+"""`drafter eval drafts|reader|retrieval|names|promises`: measure the drafts, the note reader,
+retrieval, the greeting and the made-up-promise check."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ def eval_group() -> None:
 eval_group.add_command(eval_retrieval_cmd, "retrieval")
 
 DEFAULT_SCENARIOS = Path(__file__).resolve().parents[2] / "evals" / "scenarios.jsonl"
+DEFAULT_PROMISES = Path(__file__).resolve().parents[2] / "evals" / "promise_steps.jsonl"
 DEFAULT_NAMES = tuple(
     Path(__file__).resolve().parents[2] / "evals" / f for f in ("names.jsonl", "names_test.jsonl")
 )
@@ -113,6 +114,54 @@ def eval_names(case_files: tuple[Path, ...], train: bool, as_json: bool) -> None
         )
     for miss in splits.get("dev", {}).get("misses", []):
         click.echo(f"  dev {miss['id']}: expected {miss['expected']!r}, got {miss['got']!r}")
+
+
+_PROMISE_TALLY = ("promises", "honest", "flagged", "false_flags", "reader_flagged", "reader_false_flags")
+
+
+@eval_group.command("promises")
+@click.option(
+    "--cases",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    default=DEFAULT_PROMISES,
+    show_default="evals/promise_steps.jsonl",
+    help="Labelled step sentences: text, promise (true/false), split (dev or test).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def eval_promises(cases: Path, as_json: bool) -> None:
+    """The made-up-promise check of keep-in-touch steps against labelled step sentences: how many
+    that promise something it flags, and how many that only keep the door open, dev and held out
+    side by side, beside the reader's promise chance alone."""
+    from ..checks import PROMISE_CHANCE, promises
+    from ..errors import InputError
+    from ..reader import promise_chance
+
+    rows: list[tuple[str, bool, str]] = []
+    for number, line in enumerate(cases.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            rows.append((str(raw["text"]), bool(raw["promise"]), str(raw.get("split", "dev"))))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise InputError(f"{cases.name}, line {number}: not a step case ({exc}); fix it") from exc
+    chances = promise_chance([text for text, _, _ in rows])
+    splits: dict[str, dict[str, int]] = {}
+    for (text, promise, split), chance in zip(rows, chances, strict=True):
+        tally = splits.setdefault(split, dict.fromkeys(_PROMISE_TALLY, 0))
+        flagged, by_reader = promises(text), chance >= PROMISE_CHANCE
+        tally["promises" if promise else "honest"] += 1
+        tally["flagged" if promise else "false_flags"] += flagged
+        tally["reader_flagged" if promise else "reader_false_flags"] += by_reader
+    if as_json:
+        click.echo(json.dumps({"splits": splits}, indent=2))
+        return
+    for split, t in sorted(splits.items()):
+        click.echo(
+            f"{'held out' if split == 'test' else split}: flags {t['flagged']} of {t['promises']} steps that "
+            f"promise something and {t['false_flags']} of {t['honest']} that do not; the reader's chance "
+            f"alone {t['reader_flagged']} and {t['reader_false_flags']}"
+        )
 
 
 def _dev_scenario_steps() -> list[tuple[Any, str, list[str], str]]:

@@ -19,6 +19,7 @@ from ..models import STEP_ROLES, Clause, Reading
 from ..retrieval.embeddings import load_encoder
 from ..text.clauses import Span, plain_text, split_clauses
 from ..text.dates import find_when
+from ..text.person import to_third_person
 from .features import feature_matrix
 from .model import ReaderModel, load_model
 
@@ -78,8 +79,10 @@ def read_notes(
 
 def promise_chance(sentences: list[str], *, model: ReaderModel | None = None) -> list[float]:
     """For each sentence of a message, the reader's chance that one of its clauses is the
-    sender's promise, read as if it were a line of notes (one encode for all)."""
+    sender's promise, read as if it were a line of notes (one encode for all): notes speak of the
+    contact in the third person, so "I'll send you my notes" is read as "I'll send them my notes"."""
     model = model or load_model()
+    sentences = [to_third_person(s) for s in sentences]
     split = [split_clauses(s) for s in sentences]
     spans = [span for found in split for span in found]
     if not spans:

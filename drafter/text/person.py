@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from .names import TITLE_PATTERN
 
-__all__ = ["announces_asking", "own_act", "to_second_person"]
+__all__ = ["announces_asking", "commits", "own_act", "to_second_person", "to_third_person"]
 
 # Verb forms that agree with "you" differently.
 _AGREE = {
@@ -172,6 +172,39 @@ def to_second_person(text: str, names: Iterable[str], *, pronouns: bool) -> str:
     return _pronouns(text) if pronouns else text
 
 
+_THIRD = {
+    "your": "their",
+    "yours": "theirs",
+    "yourself": "themselves",
+    "you're": "they're",
+    "you'll": "they'll",
+    "you've": "they've",
+    "you'd": "they'd",
+}
+
+
+def to_third_person(text: str) -> str:
+    """A sentence of a message as notes would say it: the one it is addressed to as "them"
+    ("I'll send you my notes" -> "I'll send them my notes"). "They" agrees with a verb as "you"
+    does, so nothing else changes."""
+
+    def swap(match: re.Match[str]) -> str:
+        word = match.group(0)
+        low = word.lower().replace("’", "'")
+        if low == "you":
+            # An object where "her" would be one ("send you my notes", "to you again", "Thank
+            # you."); a subject before its verb ("hope you enjoy it", "could you send").
+            nxt = _WORD_RE.match(text[match.end() :].lstrip())
+            rest = text[match.end() :]
+            objective = not nxt or rest[:1] in ".,;:!?)" or nxt.group(0).lower() in _AFTER_OBJECT
+            third = "them" if objective else "they"
+        else:
+            third = _THIRD[low]
+        return third.capitalize() if word[0].isupper() else third
+
+    return re.sub(r"\b[Yy]ou(?:rs?|rself|['’](?:re|ll|ve|d))?\b", swap, text)
+
+
 # The speaker's own act to come, in the first person future ("I'll", "we will", "I'm going to").
 _OWN_ACT_RE = re.compile(
     r"(?:I|we)(?:'ll|’ll|\s+will|\s+shall|['’]m\s+going\s+to|\s+am\s+going\s+to|['’]re\s+going\s+to"
@@ -194,3 +227,85 @@ def announces_asking(sentence: str) -> bool:
     if found is None or text.endswith("?"):
         return False
     return bool(re.match(r"\s+(?:\w+ly\s+)?ask\b", text[found.end() :], re.I))
+
+
+# A commitment the speaker makes anywhere in a sentence: "I'll", "I will", "I shall", "I'm going
+# to", "I promise (to)", "let me", a subject-less "Will" or "Going to" at its start, or "I'm
+# sending you" (the present for what is arranged, with them as the one it goes to); each with
+# the verb that follows, past adverbs and "be sure to" / "make sure to".
+_COMMIT_RE = re.compile(
+    r"(?:\bI(?:['’]ll|\s+will|\s+shall|(?:['’]m|\s+am)\s+(?:going\s+to|gonna)|\s+promise(?:\s+to)?)"
+    r"|\blet\s+me|^\s*(?:will|going\s+to|gonna)(?=\s+[a-z])"
+    r"|\bI(?:['’]m|\s+am)(?=\s+(?:\w+ly\s+)?\w+ing\s+(?:you\b|[^.;!?,]*?\b(?:to\s+you|your\s+way)\b)))"
+    r"((?:\s+(?:\w+ly|just|also|still|then|soon|definitely|certainly|gladly|happily|too|first))*)"
+    r"(?:\s+(?:be|make)\s+sure(?:\s+to|\s+that)?)?\s+([a-z]+)\b([^.;!?]*)",
+    re.I,
+)
+# Verbs after which the speaker gives them nothing: a state or a thought of their own ("I'll be
+# at the fair", "I'll keep it in mind"), keeping in touch ("I'll reach out again", "I'll write in
+# a few weeks"), "let me know" or "I'll let you know".
+_STATE_VERBS = {"be", "keep", "stay", "think", "try", "remember", "hope", "look", "miss", "need", "have"}
+_CONTACT_VERBS = {"reach", "write", "email", "e-mail", "message", "call", "ring", "contact", "check",
+                  "follow", "touch", "text", "ping", "drop"}  # fmt: skip
+# What keeping in touch is for: "I'll write in the spring to hear how it went".
+_TOUCH_PURPOSES = {"hear", "see", "ask", "find", "catch", "check", "say", "chat", "talk", "learn", "touch"}
+# The same said from their side: "Expect a parcel from me", "You'll get the letter from me".
+_FROM_ME_RE = re.compile(
+    r"\b(?:expect|you['’]ll\s+(?:get|receive|have)|you\s+will\s+(?:get|receive|have))\b[^.;!?]*\bfrom\s+me\b",
+    re.I,
+)
+_THING = r"(?:it|them|this|that|the|a|an|my|our|some|those|these|over)"
+_HANDED_OVER_RE = re.compile(rf"^\s*(?:you\s+)?{_THING}\b(?!\s+(?:line|note|message|email|call)\b)", re.I)
+_PURPOSE_RE = re.compile(rf"\bto\s+(?!(?:you|{_THING})\b)([a-z]+)\b")
+_TEXT_SPEAK = {"u": "you", "ur": "your"}
+
+
+def _one_of(verb: str, verbs: set[str]) -> bool:
+    """Whether a verb, or its -ing form, is one of `verbs` ("sending" is "send", "dropping" is
+    "drop", "hoping" is "hope")."""
+    if verb in verbs:
+        return True
+    if not verb.endswith("ing") or len(verb) < 5:
+        return False
+    stem = verb[:-3]
+    return bool({stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem} & verbs)
+
+
+def _contact_commits(verb: str, rest: str) -> bool:
+    """Whether a verb of getting in touch ("I'll email", "I'll call you") commits to more than
+    keeping in touch: something handed over ("email it over"), a visit ("drop by"), a write-up,
+    or a purpose of its own ("call you on the 3rd to walk you through the module")."""
+    if _one_of(verb, {"drop"}) and re.match(r"\s+(?:by|in|round|over)\b", rest, re.I):
+        return True
+    if _one_of(verb, {"write"}) and re.match(r"\s+up\b", rest, re.I):
+        return True
+    if _HANDED_OVER_RE.match(rest):
+        return True
+    purpose = _PURPOSE_RE.search(rest)
+    return purpose is not None and not _one_of(purpose.group(1), _TOUCH_PURPOSES)
+
+
+def commits(sentence: str) -> bool:
+    """Whether a sentence commits the speaker to do or give something ("I'll send you the
+    recipe", "Let me put you in touch with Dana", "Will forward her details Monday"), as against
+    keeping in touch ("I'll reach out again in a few weeks") or a state ("I'll be at the fair").
+    A question ("Shall I send it?") only offers, and commits to nothing yet."""
+    text = re.sub(r"\b(?:u|ur)\b", lambda m: _TEXT_SPEAK[m.group(0)], sentence.strip())
+    if text.endswith("?"):
+        return False
+    if _FROM_ME_RE.search(text):
+        return True
+    for found in _COMMIT_RE.finditer(text):
+        verb, rest = found.group(2).lower(), found.group(3)
+        if (found.group(0).lower().startswith("let") and verb == "know") or (
+            verb == "let" and re.match(r"\s+(?:you|them)\s+know\b", rest, re.I)
+        ):
+            continue
+        if _one_of(verb, _STATE_VERBS) or (
+            _one_of(verb, {"get"}) and re.match(r"\s+(?:in\s+touch|back)\b", rest, re.I)
+        ):
+            continue
+        if _one_of(verb, _CONTACT_VERBS) and not _contact_commits(verb, rest):
+            continue
+        return True
+    return False
