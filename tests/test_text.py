@@ -517,6 +517,8 @@ def test_a_message_sentence_read_as_notes_speaks_of_them(said: str, noted: str) 
         "i'm gonna dig out that knitting pattern for u",
         "I'll call you on Friday to go through the rota line by line.",
         "Thanks again, and I'll drop by the forge with the spare tongs next week.",
+        # a question after it leaves the promise made
+        "I'll send you the tide tables tomorrow. Do you sail out of Oban too?",
     ],
 )
 def test_a_commitment_to_do_or_give_something_commits(sentence: str) -> None:

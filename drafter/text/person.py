@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from .names import TITLE_PATTERN
+from .sentences import sentences
 
 __all__ = ["announces_asking", "commits", "own_act", "to_second_person", "to_third_person"]
 
@@ -285,11 +286,15 @@ def _contact_commits(verb: str, rest: str) -> bool:
     return purpose is not None and not _one_of(purpose.group(1), _TOUCH_PURPOSES)
 
 
-def commits(sentence: str) -> bool:
-    """Whether a sentence commits the speaker to do or give something ("I'll send you the
-    recipe", "Let me put you in touch with Dana", "Will forward her details Monday"), as against
-    keeping in touch ("I'll reach out again in a few weeks") or a state ("I'll be at the fair").
-    A question ("Shall I send it?") only offers, and commits to nothing yet."""
+def commits(text: str) -> bool:
+    """Whether a sentence, or one sentence of a text, commits the speaker to do or give something
+    ("I'll send you the recipe", "Let me put you in touch with Dana", "Will forward her details
+    Monday"), as against keeping in touch ("I'll reach out again in a few weeks") or a state
+    ("I'll be at the fair"). A question ("Shall I send it?") only offers, and commits to nothing yet."""
+    return any(_commits(one) for one in sentences(text))
+
+
+def _commits(sentence: str) -> bool:
     text = re.sub(r"\b(?:u|ur)\b", lambda m: _TEXT_SPEAK[m.group(0)], sentence.strip())
     if text.endswith("?"):
         return False
