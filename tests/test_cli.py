@@ -209,9 +209,10 @@ def test_eval_promises_counts_flags_on_steps_that_promise_and_on_steps_that_do_n
     text = runner.invoke(main, ["eval", "promises", "--cases", str(cases)]).output
     assert "dev: flags 1 of 1 steps that promise something and 0 of 2 that do not" in text
     assert "held out: flags 1 of 1" in text
-    cases.write_text('{"text": "I will send it.", "promise": true}\n{"promise": false}\n', encoding="utf-8")
-    bad = runner.invoke(main, ["eval", "promises", "--cases", str(cases)])
-    assert bad.exit_code != 0 and "steps.jsonl, line 2" in bad.output
+    for second in ('{"promise": false}', '{"text": "I will.", "promise": "no"}'):
+        cases.write_text('{"text": "I will send it.", "promise": true}\n' + second + "\n", encoding="utf-8")
+        bad = runner.invoke(main, ["eval", "promises", "--cases", str(cases)])
+        assert bad.exit_code != 0 and "steps.jsonl, line 2" in bad.output, second
 
 
 def test_eval_names_says_which_line_is_not_a_case(runner: CliRunner, tmp_path: Path) -> None:

@@ -142,7 +142,9 @@ def eval_promises(cases: Path, as_json: bool) -> None:
             continue
         try:
             raw = json.loads(line)
-            rows.append((str(raw["text"]), bool(raw["promise"]), str(raw.get("split", "dev"))))
+            if not isinstance(raw["promise"], bool):
+                raise TypeError("'promise' must be true or false")
+            rows.append((str(raw["text"]), raw["promise"], str(raw.get("split", "dev"))))
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise InputError(f"{cases.name}, line {number}: not a step case ({exc}); fix it") from exc
     chances = promise_chance([text for text, _, _ in rows])
