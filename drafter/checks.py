@@ -53,10 +53,13 @@ _PLACEHOLDER_RE = re.compile(r"\[[^\]\n]{1,40}\]|\{[^}\n]{1,40}\}|<[^>\n]{1,40}>
 Check = Callable[[Draft, DraftParts, Plan, DraftRequest, Guard], CheckResult]
 
 
-def promises(step: str) -> bool:
+def promises(step: str, chance: float | None = None) -> bool:
     """Whether a step sentence promises to do or give something ("I'll send you the glaze
-    recipe", "Let me put you in touch with Dana"), as against keeping the door open."""
-    return commits(step) or promise_chance([step])[0] >= PROMISE_CHANCE
+    recipe", "Let me put you in touch with Dana"), as against keeping the door open. `chance` is
+    the reader's promise chance of the step when it is already known (read in a batch)."""
+    if commits(step):
+        return True
+    return (promise_chance([step])[0] if chance is None else chance) >= PROMISE_CHANCE
 
 
 def _result(name: str, passed: bool, message: str = "") -> CheckResult:

@@ -151,7 +151,7 @@ def eval_promises(cases: Path, as_json: bool) -> None:
     splits: dict[str, dict[str, int]] = {}
     for (text, promise, split), chance in zip(rows, chances, strict=True):
         tally = splits.setdefault(split, dict.fromkeys(_PROMISE_TALLY, 0))
-        flagged, by_reader = promises(text), chance >= PROMISE_CHANCE
+        flagged, by_reader = promises(text, chance), chance >= PROMISE_CHANCE
         tally["promises" if promise else "honest"] += 1
         tally["flagged" if promise else "false_flags"] += flagged
         tally["reader_flagged" if promise else "reader_false_flags"] += by_reader

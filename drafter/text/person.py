@@ -195,8 +195,8 @@ def to_third_person(text: str) -> str:
         if low == "you":
             # An object where "her" would be one ("send you my notes", "to you again", "Thank
             # you."); a subject before its verb ("hope you enjoy it", "could you send").
-            nxt = _WORD_RE.match(text[match.end() :].lstrip())
             rest = text[match.end() :]
+            nxt = _WORD_RE.match(rest.lstrip())
             objective = not nxt or rest[:1] in ".,;:!?)" or nxt.group(0).lower() in _AFTER_OBJECT
             third = "them" if objective else "they"
         else:
