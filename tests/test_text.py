@@ -459,6 +459,31 @@ def test_how_the_notes_address_them(full: str, notes: str, greet: str) -> None:
         ("I'll send Dr. Tesfaye the audit.", ["Tesfaye"], "I'll send you the audit."),
         ("I'll ask Marta about it next week.", ["Marta Ruiz", "Marta"], "I'll ask you about it next week."),
         ("I'll ask Marta's team next week.", ["Marta"], "I'll ask your team next week."),
+        # a name is read whole: a nickname with the family name, a title, particles
+        (
+            "I enjoyed hearing about Priya Nair managing the practice.",
+            ["Priyanka Nair", "Priya", "Nair"],
+            "I enjoyed hearing about you managing the practice.",
+        ),
+        ("Priya Nair knows autoclaves.", ["Priyanka Nair", "Priya", "Nair"], "You know autoclaves."),
+        (
+            "I loved Prof. van der Merwe's talk.",
+            ["Elna van der Merwe", "van", "der", "Merwe"],
+            "I loved your talk.",
+        ),
+        ("I saw the van with Elna.", ["Elna van der Merwe", "van", "der", "Elna"], "I saw the van with you."),
+        # ... so a name kept whole is never half spoken to ("you Campbell", "the you Ji-woo poster")
+        (
+            "I liked Errol Campbell, the coach.",
+            ["Errol Campbell", "Errol", "Campbell"],
+            "I liked Errol Campbell, the coach.",
+        ),
+        (
+            "I enjoyed the Park Ji-woo poster.",
+            ["Park Ji-woo", "Park", "Ji-woo"],
+            "I enjoyed the Park Ji-woo poster.",
+        ),
+        ("I loved the Maya painting classes.", ["Maya"], "I loved the Maya painting classes."),
         # in address: unchanged
         ("I'll ask, Marta, about it next week.", ["Marta"], "I'll ask, Marta, about it next week."),
         ("Thanks, Ben, for the chat.", ["Ben"], "Thanks, Ben, for the chat."),

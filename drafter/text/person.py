@@ -15,7 +15,15 @@ from collections.abc import Iterable
 from .names import TITLE_PATTERN
 from .sentences import sentences
 
-__all__ = ["announces_asking", "commits", "own_act", "to_second_person", "to_third_person"]
+__all__ = [
+    "announces_asking",
+    "commits",
+    "opening_address",
+    "own_act",
+    "to_second_person",
+    "to_third_person",
+    "without_address",
+]
 
 # Verb forms that agree with "you" differently.
 _AGREE = {
@@ -93,7 +101,7 @@ def _person_word(word: str) -> bool:
         low in _AFTER_PERSON
         or low in _AFTER_OBJECT
         or low in _AGREE
-        or low.endswith(("s", "ed", "ly", "n't", "'s", "’s", "'d", "'ll"))
+        or low.endswith(("s", "ed", "ing", "ly", "n't", "'s", "’s", "'d", "'ll"))
     )
 
 
@@ -114,7 +122,10 @@ def _shift(text: str, pattern: str, possessive: str) -> str:
             at = match.end()
             continue
         following = re.match(r"\s+([a-z][\w'’-]*)", after)
-        if following and not _person_word(following.group(1)):
+        named_thing = re.search(r"\b(?:the|a|an)$", before, re.IGNORECASE) and not after.startswith(
+            ("'", "’")
+        )
+        if following and (named_thing or not _person_word(following.group(1))):
             continue  # "Maya risograph zines": a name for something, not the person
         owned = re.match(r"['’]s\b\s*", after)
         if owned:
@@ -164,13 +175,48 @@ def _pronouns(text: str) -> str:
     return _shift(text, r"\b(?:[Hh]e|[Ss]he)\b", "your")
 
 
+def _name_pattern(names: Iterable[str]) -> str:
+    """A pattern for the contact's name read whole, or '' when no form of it is a name.
+
+    A run of the capitalised words of its forms, with the particles of a form between them
+    ("Priya Nair" when the forms are "Priyanka Nair" and "Priya"; "van der Merwe"), and a title
+    before it. Read form by form, "Errol Campbell, the coach" would keep its address and still
+    lose "Errol" ("you Campbell"). A lowercase word alone ("van") is not how anyone is named."""
+    forms = [n.strip() for n in names if len(n.strip(". ")) > 1]
+    capitalised = {w for n in forms for w in n.split() if w[:1].isupper() and len(w.strip(".")) > 1}
+    if not capitalised:
+        return ""
+    particles = {w for n in forms if len(n.split()) > 1 for w in n.split() if w.islower()}
+    one = "|".join(re.escape(w) for w in sorted(capitalised, key=len, reverse=True))
+    between = rf"(?:(?:{'|'.join(re.escape(p) for p in sorted(particles))})\s+)*" if particles else ""
+    run = rf"{between}(?:{one})(?:\s+{between}(?:{one}))*"
+    return rf"(?<![\w.-])(?:{TITLE_PATTERN}\.?\s+)?{run}(?![\w-])"
+
+
 def to_second_person(text: str, names: Iterable[str], *, pronouns: bool) -> str:
-    """`text` with the contact's names (longest first) spoken to, and, when `pronouns` is set
-    (no one else is named), "he"/"she"/"him"/"her"/"his" too."""
-    for name in sorted({n.strip() for n in names if len(n.strip(". ")) > 1}, key=len, reverse=True):
-        # A title before the name goes with it: "Ms. Okafor's" -> "your".
-        text = _shift(text, rf"(?<![\w.-])(?:{TITLE_PATTERN}\.?\s+)?{re.escape(name)}(?![\w-])", "your")
+    """`text` with the contact's name spoken to (in one pass, each name read whole), and, when
+    `pronouns` is set (no one else is named), "he"/"she"/"him"/"her"/"his" too."""
+    pattern = _name_pattern(names)
+    if pattern:
+        text = _shift(text, pattern, "your")
     return _pronouns(text) if pronouns else text
+
+
+def opening_address(sentence: str, names: Iterable[str]) -> str:
+    """The form of address a sentence of the body opens with ("Dee, what a conversation!"), or
+    '': the message already greets them, so a second greeting reads as a slip."""
+    pattern = _name_pattern(names)
+    found = (
+        re.match(rf"\s*(?:(?i:hi|hello|hey|dear|oh)\s+)?{pattern}\s*[,!]\s*", sentence) if pattern else None
+    )
+    return found.group(0) if found else ""
+
+
+def without_address(sentence: str, names: Iterable[str]) -> str:
+    """The sentence without the form of address it opens with, capitalised again."""
+    address = opening_address(sentence, names)
+    rest = sentence[len(address) :]
+    return rest[:1].upper() + rest[1:] if address and rest.strip() else sentence
 
 
 _THIRD = {
