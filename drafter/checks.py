@@ -22,7 +22,7 @@ from .reader import promise_chance
 from .retrieval.embeddings import load_encoder
 from .text.dates import HORIZON_DAYS
 from .text.overlap import content_words, distinctive, is_common, meaning_words, stem, words
-from .text.person import announces_asking, commits
+from .text.person import announces_asking, commits, opening_address
 from .text.sentences import sentences
 from .text.whole import unfinished
 
@@ -100,6 +100,16 @@ def check_greeting(
     draft: Draft, parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard
 ) -> CheckResult:
     if parts.greeting == plan.greeting_name:
+        again = [
+            a
+            for s in parts.sentences
+            for one in sentences(s)
+            if (a := opening_address(one, guard.contact_names))
+        ]
+        if again:
+            return _result(
+                "greeting", False, f"it greets them again in the body ('{again[0].strip()}'): greet them once"
+            )
         return _result("greeting", True)
     return _result(
         "greeting", False, f"the greeting should use '{plan.greeting_name}', not '{parts.greeting}'"

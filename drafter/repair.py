@@ -33,7 +33,7 @@ from .models import DraftParts, DraftRequest, Plan
 from .render import render
 from .text.dates import find_when
 from .text.overlap import distinctive, stem, words
-from .text.person import own_act, to_second_person
+from .text.person import own_act, to_second_person, without_address
 from .text.sentences import sentences
 from .text.whole import trim_dangling, unfinished
 
@@ -205,14 +205,20 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
     # Spoken to them: their name becomes "you"; so do "he" and "she" where no one else is named.
     step_pronouns = not guard.someone_else_in([plan.step_clause])
     recall_pronouns = not guard.someone_else_in(plan.shown)
-    step = to_second_person(clean_sentence(parts.step), guard.contact_names, pronouns=step_pronouns)
+    # The greeting names them once: a body sentence that opens by naming them again loses it.
+    step = without_address(clean_sentence(parts.step), guard.contact_names)
+    step = to_second_person(step, guard.contact_names, pronouns=step_pronouns)
     step = uncopied(step, guard) or step  # the promised thing in fewer of the notes' words
     if plan.asks_them:
         step = ask_with_when(step, plan.follow_up_when)
     elif not (plan.follow_up and plan.follow_up.kind == "deliver"):  # a delivery is now: no "today" added
         step = with_when(step, plan.follow_up_when)
     recall = [
-        to_second_person(clean_sentence(s), guard.contact_names, pronouns=recall_pronouns)
+        to_second_person(
+            without_address(clean_sentence(s), guard.contact_names),
+            guard.contact_names,
+            pronouns=recall_pronouns,
+        )
         for s in parts.recall
         if str(s).strip()
     ]

@@ -135,6 +135,27 @@ def test_greeting() -> None:
     assert "'Marta'" in results["greeting"].message
 
 
+def test_greeting_once() -> None:
+    """A body sentence that opens by naming them again ("Marta, what a talk!") is a second
+    greeting; naming them inside a sentence is not."""
+    again = _with(recall=["Marta, what a wonderful talk on wood-fired kilns!", *GOOD_PARTS.recall[1:]])
+    results = _run(again)
+    assert _failed(results) == {"greeting"}
+    assert "'Marta,'" in results["greeting"].message
+    inside = _with(recall=["What a wonderful talk on wood-fired kilns, Marta!", *GOOD_PARTS.recall[1:]])
+    assert not _failed(_run(inside))
+    # repair takes the second greeting away, whichever form of the name it uses
+    request = _request(contact=Contact(name="Marta Klein", where_met="Ceramics Biennale"))
+    plan = _plan()
+    fixed = repair(
+        _with(recall=["Hi Marta Klein, what a wonderful talk on wood-fired kilns!", *GOOD_PARTS.recall[1:]]),
+        plan,
+        request,
+        Guard(request, plan),
+    )
+    assert fixed.recall[0] == "What a wonderful talk on wood-fired kilns!"
+
+
 def test_detail() -> None:
     generic = _with(
         recall=[GOOD_PARTS.recall[0], "I have been thinking about our whole conversation ever since."]
