@@ -277,8 +277,15 @@ def check_voice(
             return _result("voice", False, f"talk to {name}, not about them")
     if THIRD_PERSON_RE.search(parts.step):
         return _result("voice", False, "the next step says 'he' or 'she' where it should say 'you'")
-    if not guard.someone_else_in(plan.shown) and THIRD_PERSON_RE.search(" ".join(parts.recall)):
+    recall = " ".join(parts.recall)
+    if not guard.someone_else_in(plan.shown) and THIRD_PERSON_RE.search(recall):
         return _result("voice", False, "it says 'she' or 'he' where it should say 'you'")
+    if unclear := guard.unclear_pronouns(recall):
+        return _result(
+            "voice",
+            False,
+            f"it says '{unclear[0]}' before it names anyone else, so it can only mean them: say 'you'",
+        )
     return _result("voice", True)
 
 

@@ -30,6 +30,7 @@ from .retrieval.embeddings import load_encoder
 from .text.clauses import plain_text
 from .text.names import name_forms
 from .text.overlap import content_words, copied_runs, distinctive, is_common, phrases, stem, words
+from .text.person import PERSON_NOUNS, THIRD_PERSON, gender_of
 from .text.sentences import sentences
 
 __all__ = [
@@ -84,6 +85,9 @@ def example_stems() -> frozenset[str]:
     rare = {stem(w) for w in words(" ".join(facts)) if zipf_frequency(w.lower(), "en") < EXAMPLE_ZIPF}
     return frozenset(rare & replies)
 
+
+_WORD_SPAN_RE = re.compile(r"[^\W_][\w'’-]*")  # as text.overlap reads words
+_PERSON_STEMS = frozenset(stem(n) for n in PERSON_NOUNS)
 
 # "He", "she" and their forms: about the contact, where a message should say "you".
 THIRD_PERSON_RE = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
@@ -165,18 +169,49 @@ class Guard:
     def _private_vectors(self) -> np.ndarray:
         return load_encoder().encode(self.private) if self.private else np.zeros((0, 1))
 
+    def _someone_else(self, word: str) -> bool:
+        """Whether a word of a text names a person other than the contact and the sender."""
+        return (
+            word[:1].isupper()
+            and not word.isupper()  # an acronym ("PID", "NHS") is no one
+            and sum(c.isupper() for c in word[1:]) < 2  # nor a product ("LoRaWAN"); "McKenzie" may be
+            and word not in self.names
+            and word not in self.setting
+            and not is_common(word)
+        )
+
     def someone_else_in(self, texts: list[str]) -> bool:
         """Whether the texts name a person other than the contact and the sender, so that "he"
         or "she" may mean someone else."""
-        return any(
-            w[:1].isupper()
-            and not w.isupper()  # an acronym ("PID", "NHS") is no one
-            and sum(c.isupper() for c in w[1:]) < 2  # nor a product ("LoRaWAN"); "McKenzie" may be
-            and w not in self.names
-            and w not in self.setting
-            and not is_common(w)
-            for w in words(" ".join(texts))
-        )
+        return any(self._someone_else(w) for w in words(" ".join(texts)))
+
+    def first_other(self, text: str) -> int:
+        """Where a text first names someone "he" or "she" could mean other than the contact (a
+        name, or a word for a person or an animal: "your daughter"); its length when nowhere."""
+        for match in _WORD_SPAN_RE.finditer(text):
+            word = match.group(0).strip("'’-")
+            if self._someone_else(word) or stem(word.lower()) in _PERSON_STEMS:
+                return match.start()
+        return len(text)
+
+    def unclear_pronouns(self, text: str) -> list[str]:
+        """The "he"s and "she"s of a message's text that it gives no one to mean but the contact,
+        who is spoken to as "you": nobody else is named before them."""
+        cut = self.first_other(text)
+        return [m.group(0) for m in THIRD_PERSON.finditer(text) if m.start() < cut]
+
+    @cached_property
+    def contact_pronoun(self) -> str:
+        """ "he" or "she": how the notes speak of the contact, when they say it plainly (the first
+        "he" or "she" after the contact is first named, or from the start of notes that never name
+        them, with no one else named between); else ''."""
+        pattern = "|".join(re.escape(n) for n in sorted(self.contact_names, key=len, reverse=True) if n)
+        named = re.search(rf"(?<![\w-])(?:{pattern})(?![\w-])", self.notes) if pattern else None
+        rest = self.notes[named.end() :] if named else self.notes
+        pronoun = THIRD_PERSON.search(rest)
+        if pronoun is None or self.first_other(rest) < pronoun.start():
+            return ""
+        return gender_of(pronoun.group(0))
 
     def copied(self, text: str) -> list[str]:
         return copied_runs(text, self.notes, COPY_RUN, ignore=self.names)

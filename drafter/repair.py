@@ -200,28 +200,38 @@ def _said_once(text: str) -> str:
     return " ".join(kept) if len(kept) < len(every) else text
 
 
+def spoken_to(texts: list[str], pronouns: list[bool], guard: Guard) -> list[str]:
+    """The message's sentences, in order, with their name spoken to, and "he" and "she" too where
+    the sentence's source names no one else (`pronouns`). Elsewhere a "he" or "she" the message
+    gives no one else to mean (nobody else named before it) is the contact, when the notes speak
+    of them that way: those become "you"; the rest stay, for the voice check to weigh."""
+    out: list[str] = []
+    someone_else = False
+    for text, all_of_them in zip(texts, pronouns, strict=True):
+        text = to_second_person(text, guard.contact_names, pronouns=all_of_them)
+        if not all_of_them and not someone_else and guard.contact_pronoun:
+            cut = guard.first_other(text)
+            head = to_second_person(text[:cut], (), pronouns=True, gender=guard.contact_pronoun)
+            text = head + text[cut:]
+        someone_else = someone_else or guard.first_other(text) < len(text)
+        out.append(text)
+    return out
+
+
 def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -> DraftParts:
     spec = CHANNEL[request.channel]
     # Spoken to them: their name becomes "you"; so do "he" and "she" where no one else is named.
     step_pronouns = not guard.someone_else_in([plan.step_clause])
     recall_pronouns = not guard.someone_else_in(plan.shown)
     # The greeting names them once: a body sentence that opens by naming them again loses it.
+    said = [without_address(clean_sentence(s), guard.contact_names) for s in parts.recall if str(s).strip()]
     step = without_address(clean_sentence(parts.step), guard.contact_names)
-    step = to_second_person(step, guard.contact_names, pronouns=step_pronouns)
+    *recall, step = spoken_to([*said, step], [*(recall_pronouns for _ in said), step_pronouns], guard)
     step = uncopied(step, guard) or step  # the promised thing in fewer of the notes' words
     if plan.asks_them:
         step = ask_with_when(step, plan.follow_up_when)
     elif not (plan.follow_up and plan.follow_up.kind == "deliver"):  # a delivery is now: no "today" added
         step = with_when(step, plan.follow_up_when)
-    recall = [
-        to_second_person(
-            without_address(clean_sentence(s), guard.contact_names),
-            guard.contact_names,
-            pronouns=recall_pronouns,
-        )
-        for s in parts.recall
-        if str(s).strip()
-    ]
     recall = [short for short in (uncopied(s, guard) for s in recall) if short]
     recall = list(dict.fromkeys(_said_once(s) for s in recall))  # nothing said twice
     bad = (

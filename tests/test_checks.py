@@ -405,6 +405,28 @@ def test_voice_allows_the_name_in_address_and_others_in_the_third_person() -> No
     assert _run(parts, plan=plan)["voice"].passed
 
 
+def test_voice_fails_a_he_or_she_the_message_gives_no_one_else_to_mean() -> None:
+    """Someone else is named in the notes, but not in the message before the "she": the reader of
+    the message can only take it to mean them."""
+    plan = _plan(details=[TOPIC, "her apprentice Joaquin builds the kilns"])
+    joaquin = _request(notes=f"{NOTES}\n- her apprentice Joaquin builds the kilns")
+    parts = _with(
+        recall=[GOOD_PARTS.recall[0], "She is a natural with wood-fired kilns, and Joaquin builds them."]
+    )
+    results = _run(parts, plan=plan, request=joaquin)
+    assert _failed(results) == {"voice"}
+    assert "'She' before it names anyone else" in results["voice"].message
+    # repair speaks to them there, when the notes call them "she", and leaves Joaquin's "he"
+    notes = f"Met Marta. She gave a talk: {TOPIC}. Her apprentice Joaquin builds the kilns; he is quiet."
+    request = _request(notes=notes)
+    parts = _with(recall=["She is a natural with wood-fired kilns, and Joaquin says he builds them."])
+    fixed = repair(parts, plan, request, Guard(request, plan))
+    assert fixed.recall[0] == "You are a natural with wood-fired kilns, and Joaquin says he builds them."
+    # when the notes call them "he", a "she" is not taken for them
+    request = _request(notes=notes.replace("She gave", "He gave"))
+    assert repair(parts, plan, request, Guard(request, plan)).recall[0] == parts.recall[0]
+
+
 @pytest.mark.parametrize(
     ("sentence", "made_up"),
     [

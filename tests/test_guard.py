@@ -132,6 +132,49 @@ def test_someone_else_is_a_name_other_than_theirs_and_the_setting(texts: list[st
     assert _guard().someone_else_in(texts) is someone
 
 
+def _guard_for(notes: str, name: str = "Marta Klein") -> Guard:
+    request = DraftRequest(
+        contact=Contact(name=name, where_met="Ceramics Biennale"), notes=notes, sender="Sam Rivera"
+    )
+    plan = Plan(
+        greeting_name=name.split()[0], follow_up_when="by Friday", follow_up_date=dt.date(2026, 11, 6)
+    )
+    return Guard(request, plan)
+
+
+@pytest.mark.parametrize(
+    ("notes", "pronoun"),
+    [
+        ("Met Marta at the fair. She fires with wood.", "she"),
+        ("- Marta Klein - potter\n- his kiln is wood-fired", "he"),  # the notes' word, whatever we'd guess
+        ("Met Marta and Jonas. She fires with wood.", ""),  # someone else named between: unsure
+        ("Met Marta. Her daughter fires with wood; she is twelve.", "she"),  # the first one says it
+        ("Met Marta. Daughter fires with wood; she is twelve.", ""),  # a word for a person between
+        ("Met Marta at the fair.", ""),  # the notes never say
+        ("She fires with wood.", "she"),  # notes that never name them speak of them
+        ("Her son Jonas fires with wood.", "she"),
+    ],
+)
+def test_the_contact_pronoun_is_the_first_after_their_name_with_no_one_between(
+    notes: str, pronoun: str
+) -> None:
+    assert _guard_for(notes).contact_pronoun == pronoun
+
+
+@pytest.mark.parametrize(
+    ("text", "unclear"),
+    [
+        ("I loved her talk on kilns. She is a natural.", ["her", "She"]),  # no one else to mean
+        ("I loved hearing about your daughter. She is a natural.", []),  # a word for a person
+        ("I loved hearing about Jonas. He is a natural.", []),  # a name
+        ("She told me about Jonas, and he is a natural.", ["She"]),  # before the name only
+        ("I loved the talk at the Ceramics Biennale. She is a natural.", ["She"]),  # a place is no one
+    ],
+)
+def test_a_he_or_she_before_anyone_else_is_named_can_only_mean_them(text: str, unclear: list[str]) -> None:
+    assert _guard_for("Met Marta.").unclear_pronouns(text) == unclear
+
+
 # --- closeness to private clauses -----------------------------------------------------------
 
 

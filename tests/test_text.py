@@ -510,6 +510,16 @@ def test_he_and_she_become_you_where_no_one_else_is_meant(text: str, spoken_to: 
     assert to_second_person(text, ["Marta"], pronouns=False) == text
 
 
+def test_pronouns_of_one_gender_only_become_you() -> None:
+    text = "She told me his kiln is hers, and he built it for her."
+    assert to_second_person(text, [], pronouns=True, gender="she") == (
+        "You told me his kiln is yours, and he built it for you."
+    )
+    assert to_second_person(text, [], pronouns=True, gender="he") == (
+        "She told me your kiln is hers, and you built it for her."
+    )
+
+
 @pytest.mark.parametrize(
     ("said", "noted"),
     [

@@ -16,7 +16,10 @@ from .names import TITLE_PATTERN
 from .sentences import sentences
 
 __all__ = [
+    "PERSON_NOUNS",
+    "THIRD_PERSON",
     "announces_asking",
+    "gender_of",
     "commits",
     "opening_address",
     "own_act",
@@ -149,13 +152,21 @@ def _shift(text: str, pattern: str, possessive: str) -> str:
     return "".join(out)
 
 
-def _pronouns(text: str) -> str:
-    text = re.sub(
-        r"\b([Hh]im|[Hh]er)sel(f)\b", lambda m: ("Y" if m.group(1)[0].isupper() else "y") + "ourself", text
-    )
-    text = re.sub(r"\b([Hh])ers\b", lambda m: "Yours" if m.group(1).isupper() else "yours", text)
-    text = re.sub(r"\b([Hh])is\b", lambda m: "Your" if m.group(1).isupper() else "your", text)
-    text = re.sub(r"\b([Hh])im\b", lambda m: "You" if m.group(1).isupper() else "you", text)
+def _pronouns(text: str, gender: str = "") -> str:
+    """ "He", "she" and their forms spoken to; only those of one `gender` ("he" or "she") when
+    it is given."""
+    she, he = gender in ("", "she"), gender in ("", "he")
+    if she:
+        text = re.sub(
+            r"\b([Hh]er)sel(f)\b", lambda m: ("Y" if m.group(1)[0].isupper() else "y") + "ourself", text
+        )
+        text = re.sub(r"\b([Hh])ers\b", lambda m: "Yours" if m.group(1).isupper() else "yours", text)
+    if he:
+        text = re.sub(
+            r"\b([Hh]im)sel(f)\b", lambda m: ("Y" if m.group(1)[0].isupper() else "y") + "ourself", text
+        )
+        text = re.sub(r"\b([Hh])is\b", lambda m: "Your" if m.group(1).isupper() else "your", text)
+        text = re.sub(r"\b([Hh])im\b", lambda m: "You" if m.group(1).isupper() else "you", text)
 
     def her(match: re.Match[str]) -> str:
         nxt = _WORD_RE.match(text[match.end() :].lstrip())
@@ -164,15 +175,38 @@ def _pronouns(text: str) -> str:
         word = "you" if objective else "your"
         return word.capitalize() if match.group(0)[0].isupper() else word
 
-    text = re.sub(r"\b[Hh]er\b", her, text)
+    if she:
+        text = re.sub(r"\b[Hh]er\b", her, text)
+    subject = "[Hh]e|[Ss]he" if not gender else "[Hh]e" if he else "[Ss]he"
     text = re.sub(
-        r"\b([Hh]e|[Ss]he)['’](s|d|ll)\b",
+        rf"\b({subject})['’](s|d|ll)\b",
         lambda m: (
             ("You" if m.group(1)[0].isupper() else "you") + {"s": "'re", "d": "'d", "ll": "'ll"}[m.group(2)]
         ),
         text,
     )
-    return _shift(text, r"\b(?:[Hh]e|[Ss]he)\b", "your")
+    return _shift(text, rf"\b(?:{subject})\b", "your")
+
+
+# Words for a person or an animal that "he" or "she" may stand for ("your daughter ... she").
+PERSON_NOUNS = frozenset(
+    """
+    wife husband partner spouse son daughter child kid kids children baby mother mum mom father dad
+    brother sister aunt uncle niece nephew cousin grandmother grandfather grandma grandpa granny
+    grandson granddaughter boyfriend girlfriend fiance fiancee friend boss colleague coworker
+    manager mentor student teacher advisor adviser supervisor neighbour neighbor founder
+    man woman guy girl boy lady gentleman bloke chap mate lad lass
+    dog cat horse mare pony puppy kitten stallion gelding cow bull
+    """.split()
+)
+# "He", "she" and every form of them, with the gender each belongs to.
+THIRD_PERSON = re.compile(r"\b(he|she|him|her|his|hers|himself|herself)\b", re.IGNORECASE)
+_GENDER = {"he": "he", "him": "he", "his": "he", "himself": "he"}
+
+
+def gender_of(pronoun: str) -> str:
+    """ "he" or "she": the gender a third-person pronoun belongs to."""
+    return _GENDER.get(pronoun.lower(), "she")
 
 
 def _name_pattern(names: Iterable[str]) -> str:
@@ -193,13 +227,14 @@ def _name_pattern(names: Iterable[str]) -> str:
     return rf"(?<![\w.-])(?:{TITLE_PATTERN}\.?\s+)?{run}(?![\w-])"
 
 
-def to_second_person(text: str, names: Iterable[str], *, pronouns: bool) -> str:
+def to_second_person(text: str, names: Iterable[str], *, pronouns: bool, gender: str = "") -> str:
     """`text` with the contact's name spoken to (in one pass, each name read whole), and, when
-    `pronouns` is set (no one else is named), "he"/"she"/"him"/"her"/"his" too."""
+    `pronouns` is set (no one else is named), "he"/"she"/"him"/"her"/"his" too: those of one
+    `gender` only, when it is given."""
     pattern = _name_pattern(names)
     if pattern:
         text = _shift(text, pattern, "your")
-    return _pronouns(text) if pronouns else text
+    return _pronouns(text, gender) if pronouns else text
 
 
 def opening_address(sentence: str, names: Iterable[str]) -> str:
