@@ -11,7 +11,7 @@ from drafter.text.dates import default_when, find_when
 from drafter.text.language import in_another_language
 from drafter.text.names import greeting_name, is_name_cue, name_forms
 from drafter.text.overlap import copied_runs, distinctive, sentences, stem
-from drafter.text.person import commits, to_second_person, to_third_person
+from drafter.text.person import commits, opening_address, to_second_person, to_third_person
 from drafter.text.whole import trim_dangling, unfinished
 
 TODAY = dt.date(2026, 11, 28)  # a Saturday
@@ -472,6 +472,15 @@ def test_how_the_notes_address_them(full: str, notes: str, greet: str) -> None:
             "I loved your talk.",
         ),
         ("I saw the van with Elna.", ["Elna van der Merwe", "van", "der", "Elna"], "I saw the van with you."),
+        # "'s" before a verb in "-ing" with an object is "is"; before a noun in "-ing" it owns it
+        (
+            "I loved hearing about Hamish's beekeeping and bees.",
+            ["Hamish"],
+            "I loved hearing about your beekeeping and bees.",
+        ),
+        ("Hamish's moving to Leeds.", ["Hamish"], "You're moving to Leeds."),
+        ("I loved Hamish's running club.", ["Hamish"], "I loved your running club."),
+        ("I loved Jonas' layout.", ["Jonas"], "I loved your layout."),
         # ... so a name kept whole is never half spoken to ("you Campbell", "the you Ji-woo poster")
         (
             "I liked Errol Campbell, the coach.",
@@ -508,6 +517,22 @@ def test_their_name_becomes_you(text: str, names: list[str], spoken_to: str) -> 
 def test_he_and_she_become_you_where_no_one_else_is_meant(text: str, spoken_to: str) -> None:
     assert to_second_person(text, ["Marta"], pronouns=True) == spoken_to
     assert to_second_person(text, ["Marta"], pronouns=False) == text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "address"),
+    [
+        ("Dee, what a delightful conversation!", "Dee, "),
+        ("Hi Dee! Great to meet you.", "Hi Dee! "),
+        ("Dr. Quinn, thank you for the tour.", "Dr. Quinn, "),
+        ("Deirdre Quinn, the organiser, runs the fair.", ""),  # a full name opens an apposition
+        ("Dee, the organiser, runs the fair.", ""),
+        ("What a conversation, Dee!", ""),  # naming them inside a sentence is no second greeting
+        ("Deeply grateful, as ever.", ""),
+    ],
+)
+def test_the_form_of_address_a_sentence_opens_with(sentence: str, address: str) -> None:
+    assert opening_address(sentence, ["Deirdre Quinn", "Deirdre", "Dee", "Quinn"]) == address
 
 
 def test_pronouns_of_one_gender_only_become_you() -> None:

@@ -108,6 +108,23 @@ def _person_word(word: str) -> bool:
     )
 
 
+# Words that may open the object or the place of a verb in "-ing" ("restoring an Airstream",
+# "running the club", "moving to Leeds"): after "Ben's", that verb makes "'s" a form of "is".
+_OPENS_OBJECT = {
+    "a", "an", "the", "his", "her", "their", "my", "our", "your", "its", "this", "that", "these",
+    "those", "some", "two", "three", "it", "them", "me", "us", "him", "to", "for", "on", "in", "at",
+    "with", "out", "up", "back", "down", "into", "through", "about", "from", "over", "off",
+}  # fmt: skip
+
+
+def _is_contraction(rest: str) -> bool:
+    """Whether "'s" before `rest` is "is": a verb in "-ing" with an object or a place after it
+    ("Ben's restoring an Airstream"), not a noun ("Hamish's beekeeping and bees", "Ben's running
+    club")."""
+    found = re.match(r"([A-Za-z]+ing)\b\s*([A-Za-z]+)?", rest)
+    return bool(found and found.group(2) and found.group(2).lower() in _OPENS_OBJECT)
+
+
 def _shift(text: str, pattern: str, possessive: str) -> str:
     """Replace each match of `pattern` (a name or a subject pronoun) by "you", "your" or
     "you're", with the verb after it made to agree."""
@@ -130,11 +147,14 @@ def _shift(text: str, pattern: str, possessive: str) -> str:
         )
         if following and (named_thing or not _person_word(following.group(1))):
             continue  # "Maya risograph zines": a name for something, not the person
-        owned = re.match(r"['’]s\b\s*", after)
+        # "Ben's", and "Jonas' layout" after a name that ends in "s"
+        bare = r"|(?=\s)" if match.group(0)[-1:].lower() in {"s", "x", "z"} else ""
+        owned = re.match(rf"['’](?:s\b{bare})\s*", after)
         if owned:
-            nxt = _WORD_RE.match(after[owned.end() :])
-            contraction = nxt is not None and nxt.group(0).lower().endswith("ing")  # "Ben's restoring"
-            word, consumed = ("you're " if contraction else f"{possessive} "), owned.end()
+            word, consumed = (
+                ("you're " if _is_contraction(after[owned.end() :]) else f"{possessive} "),
+                owned.end(),
+            )
         else:
             word, consumed = "you", 0
             # The verb after it, past an adverb: "Jordan knows", "Jordan always runs".
@@ -242,9 +262,19 @@ def opening_address(sentence: str, names: Iterable[str]) -> str:
     '': the message already greets them, so a second greeting reads as a slip."""
     pattern = _name_pattern(names)
     found = (
-        re.match(rf"\s*(?:(?i:hi|hello|hey|dear|oh)\s+)?{pattern}\s*[,!]\s*", sentence) if pattern else None
+        re.match(rf"\s*(?:(?i:hi|hello|hey|dear|oh)\s+)?({pattern})\s*[,!]\s*", sentence) if pattern else None
     )
-    return found.group(0) if found else ""
+    if not found:
+        return ""
+    # A full name, or a name before "the ..." or "a ...", opens an apposition: "Errol Campbell,
+    # the club's coach, runs ..." speaks about them (for the voice check), it does not greet them.
+    name = re.sub(rf"^{TITLE_PATTERN}\.?\s+", "", found.group(1))
+    rest = sentence[found.end() :]
+    if len(name.split()) > 1 and found.group(0).rstrip().endswith(","):
+        return ""
+    if re.match(r"(?i:the|a|an|who|whose)\b", rest):
+        return ""
+    return found.group(0)
 
 
 def without_address(sentence: str, names: Iterable[str]) -> str:
