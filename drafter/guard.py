@@ -88,6 +88,7 @@ def example_stems() -> frozenset[str]:
 
 _WORD_SPAN_RE = re.compile(r"[^\W_][\w'’-]*")  # as text.overlap reads words
 _PERSON_STEMS = frozenset(stem(n) for n in PERSON_NOUNS)
+_BEFORE_PLACE = frozenset({"in", "at", "near", "around", "across", "outside", "inside"})
 
 # "He", "she" and their forms: about the contact, where a message should say "you".
 THIRD_PERSON_RE = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
@@ -188,10 +189,16 @@ class Guard:
     def first_other(self, text: str) -> int:
         """Where a text first names someone "he" or "she" could mean other than the contact (a
         name, or a word for a person or an animal: "your daughter"); its length when nowhere."""
+        place = False  # a name after "in", "at" or "near" is a place ("in Fort William"), no one
+        before = ""
         for match in _WORD_SPAN_RE.finditer(text):
             word = match.group(0).strip("'’-")
-            if self._someone_else(word) or stem(word.lower()) in _PERSON_STEMS:
+            place = word[:1].isupper() and (
+                before.lower() in _BEFORE_PLACE or (place and before[:1].isupper())
+            )
+            if (self._someone_else(word) and not place) or stem(word.lower()) in _PERSON_STEMS:
                 return match.start()
+            before = word
         return len(text)
 
     def unclear_pronouns(self, text: str) -> list[str]:

@@ -169,6 +169,7 @@ def test_the_contact_pronoun_is_the_first_after_their_name_with_no_one_between(
         ("I loved hearing about Jonas. He is a natural.", []),  # a name
         ("She told me about Jonas, and he is a natural.", ["She"]),  # before the name only
         ("I loved the talk at the Ceramics Biennale. She is a natural.", ["She"]),  # a place is no one
+        ("You teach in Fort William, and she is a natural.", ["she"]),  # so is a name after "in"
     ],
 )
 def test_a_he_or_she_before_anyone_else_is_named_can_only_mean_them(text: str, unclear: list[str]) -> None:
