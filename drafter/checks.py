@@ -22,7 +22,7 @@ from .reader import promise_chance
 from .retrieval.embeddings import load_encoder
 from .text.dates import HORIZON_DAYS
 from .text.overlap import content_words, distinctive, is_common, meaning_words, stem, words
-from .text.person import announces_asking, commits, opening_address
+from .text.person import announces_asking, commits, opening_address, sizes_up
 from .text.sentences import sentences
 from .text.whole import unfinished
 
@@ -258,6 +258,10 @@ def check_voice(
     if instruction_echo(text):
         return _result(
             "voice", False, "it repeats the instructions you were given; say the step itself, in your words"
+        )
+    if sized := [s for part in parts.recall for s in sentences(part) if sizes_up(s)]:
+        return _result(
+            "voice", False, f"it sizes them up ('{sized[0]}'): recall what you talked about instead"
         )
     if not re.search(r"\b(I|I'm|I'll|I'd|I've|me|my|we|our|us)\b", text):
         return _result("voice", False, "write in the first person, as yourself")

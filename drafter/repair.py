@@ -33,7 +33,7 @@ from .models import DraftParts, DraftRequest, Plan
 from .render import render
 from .text.dates import find_when
 from .text.overlap import distinctive, stem, words
-from .text.person import own_act, to_second_person, without_address
+from .text.person import own_act, sizes_up, to_second_person, without_address
 from .text.sentences import sentences
 from .text.whole import trim_dangling, unfinished
 
@@ -232,7 +232,9 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
         step = ask_with_when(step, plan.follow_up_when)
     elif not (plan.follow_up and plan.follow_up.kind == "deliver"):  # a delivery is now: no "today" added
         step = with_when(step, plan.follow_up_when)
-    recall = [short for short in (uncopied(s, guard) for s in recall) if short]
+    # What the sender thinks of them ("You are a fascinating woman") is no recall of the talk.
+    recall = [" ".join(one for one in sentences(s) if not sizes_up(one)) for s in recall]
+    recall = [short for short in (uncopied(s, guard) for s in recall if s) if short]
     recall = list(dict.fromkeys(_said_once(s) for s in recall))  # nothing said twice
     bad = (
         set(guard.close_to_private(recall))

@@ -374,6 +374,11 @@ def test_channel_fit_short_channels() -> None:
             "Could I ask you for the small thing from the notes next week?",
             "repeats the instructions",
         ),
+        (
+            [GOOD_PARTS.recall[1], "You are a fascinating woman who fires with wood."],
+            "As promised, I'll send you my glaze recipe by Friday.",
+            "sizes them up",
+        ),
     ],
 )
 def test_voice(recall: list[str], step: str, why: str) -> None:
@@ -405,6 +410,15 @@ def test_voice_allows_the_name_in_address_and_others_in_the_third_person() -> No
     assert _run(parts, plan=plan)["voice"].passed
 
 
+def test_repair_drops_a_sentence_that_sizes_them_up() -> None:
+    parts = _with(
+        recall=["You're such a gifted potter. I loved your talk on wood-fired kilns.", GOOD_PARTS.recall[0]]
+    )
+    request, plan = _request(), _plan()
+    fixed = repair(parts, plan, request, Guard(request, plan))
+    assert fixed.recall == ["I loved your talk on wood-fired kilns.", GOOD_PARTS.recall[0]]
+
+
 def test_voice_fails_a_he_or_she_the_message_gives_no_one_else_to_mean() -> None:
     """Someone else is named in the notes, but not in the message before the "she": the reader of
     the message can only take it to mean them."""
@@ -419,9 +433,9 @@ def test_voice_fails_a_he_or_she_the_message_gives_no_one_else_to_mean() -> None
     # repair speaks to them there, when the notes call them "she", and leaves Joaquin's "he"
     notes = f"Met Marta. She gave a talk: {TOPIC}. Her apprentice Joaquin builds the kilns; he is quiet."
     request = _request(notes=notes)
-    parts = _with(recall=["She is a natural with wood-fired kilns, and Joaquin says he builds them."])
+    parts = _with(recall=["She fires her wood-fired kilns for days, and Joaquin says he builds them."])
     fixed = repair(parts, plan, request, Guard(request, plan))
-    assert fixed.recall[0] == "You are a natural with wood-fired kilns, and Joaquin says he builds them."
+    assert fixed.recall[0] == "You fire your wood-fired kilns for days, and Joaquin says he builds them."
     # when the notes call them "he", a "she" is not taken for them
     request = _request(notes=notes.replace("She gave", "He gave"))
     assert repair(parts, plan, request, Guard(request, plan)).recall[0] == parts.recall[0]

@@ -11,7 +11,7 @@ from drafter.text.dates import default_when, find_when
 from drafter.text.language import in_another_language
 from drafter.text.names import greeting_name, is_name_cue, name_forms
 from drafter.text.overlap import copied_runs, distinctive, sentences, stem
-from drafter.text.person import commits, opening_address, to_second_person, to_third_person
+from drafter.text.person import commits, opening_address, sizes_up, to_second_person, to_third_person
 from drafter.text.whole import trim_dangling, unfinished
 
 TODAY = dt.date(2026, 11, 28)  # a Saturday
@@ -533,6 +533,22 @@ def test_he_and_she_become_you_where_no_one_else_is_meant(text: str, spoken_to: 
 )
 def test_the_form_of_address_a_sentence_opens_with(sentence: str, address: str) -> None:
     assert opening_address(sentence, ["Deirdre Quinn", "Deirdre", "Dee", "Quinn"]) == address
+
+
+@pytest.mark.parametrize(
+    ("sentence", "sized"),
+    [
+        ("You are a fascinating woman who speaks five languages.", True),
+        ("You're so knowledgeable about kilns.", True),
+        ("You are a partner at a seed fund.", True),
+        ("And you're one of the kindest people I've met.", True),
+        ("You are training for the Berlin marathon.", False),  # what they do
+        ("You are right about the kiln.", False),
+        ("Your talk was a highlight.", False),
+    ],
+)
+def test_a_sentence_that_sizes_them_up(sentence: str, sized: bool) -> None:
+    assert sizes_up(sentence) is sized
 
 
 def test_pronouns_of_one_gender_only_become_you() -> None:

@@ -23,6 +23,7 @@ __all__ = [
     "commits",
     "opening_address",
     "own_act",
+    "sizes_up",
     "to_second_person",
     "to_third_person",
     "without_address",
@@ -255,6 +256,21 @@ def to_second_person(text: str, names: Iterable[str], *, pronouns: bool, gender:
     if pattern:
         text = _shift(text, pattern, "your")
     return _pronouns(text, gender) if pronouns else text
+
+
+# "You are a ...", "You're so ...": a sentence whose main clause describes them.
+_SIZES_UP_RE = re.compile(
+    r"^\W*(?:(?:and|but|clearly|honestly|truly)\W+)?you(?:['’]re|\s+are|\s+seem|\s+sound|\s+must\s+be)\s+"
+    r"(?:a|an|so|such|very|truly|really|clearly|quite|obviously|incredibly|extremely|one\s+of)\b",
+    re.IGNORECASE,
+)
+
+
+def sizes_up(sentence: str) -> bool:
+    """Whether a sentence sizes them up instead of recalling the conversation: "You are a
+    fascinating woman", "You're so knowledgeable", "You are a partner at a seed fund". What the
+    sender thinks of them, or tells them they are, is not something they talked about."""
+    return bool(_SIZES_UP_RE.match(sentence))
 
 
 def opening_address(sentence: str, names: Iterable[str]) -> str:
