@@ -32,6 +32,15 @@ def shared_data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
+def test_index_is_left_alone_when_up_to_date_and_rebuilt_when_asked(shared_data: dict[str, str]) -> None:
+    again = CliRunner().invoke(index_cmd, [], env=shared_data)
+    assert again.exit_code == 0, again.output
+    assert again.output == "The guidance index is up to date: 40 passages from 2 sources.\n"
+    forced = CliRunner().invoke(index_cmd, ["--rebuild"], env=shared_data)
+    assert forced.exit_code == 0, forced.output
+    assert forced.output.startswith("Indexed 40 passages from 2 sources in ")
+
+
 def test_search_prints_id_source_score_text(shared_data: dict[str, str]) -> None:
     result = CliRunner().invoke(search_cmd, [KEEP_DOOR, "-k", "2"], env=shared_data)
     assert result.exit_code == 0, result.output

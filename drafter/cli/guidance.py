@@ -45,16 +45,28 @@ def _index(settings: Settings | None = None) -> Any:
 
 
 @click.command("index")
+@click.option("--rebuild", is_flag=True, help="Build it again even when it is up to date.")
 @_friendly
-def index_cmd() -> None:
-    """Build the guidance index from the built-in and your added guidance."""
+def index_cmd(rebuild: bool) -> None:
+    """Prepare the guidance index from the built-in and your added guidance.
+
+    It is built when it is missing or the guidance or the embedding model changed, and left as it
+    is when it is up to date, so running it again (as `make setup` does) never pulls an index from
+    under an app or a batch that is reading it. --rebuild builds it again regardless."""
     index = _index()
     started = time.perf_counter()
-    count = index.rebuild()
-    sources = index.sources()
-    click.echo(
-        f"Indexed {count} passages from {len(sources)} sources in {time.perf_counter() - started:.1f} s."
-    )
+    if rebuild:
+        count, built = index.rebuild(), True
+    else:
+        built = index.ensure_built()
+        count = len(index.corpus().chunks)
+    sources = len(index.sources())
+    if built:
+        click.echo(
+            f"Indexed {count} passages from {sources} sources in {time.perf_counter() - started:.1f} s."
+        )
+    else:
+        click.echo(f"The guidance index is up to date: {count} passages from {sources} sources.")
 
 
 @click.command("ingest")
