@@ -482,6 +482,23 @@ def test_a_pasted_card_is_never_a_detail_and_plain_words_fill_after_specific_one
     assert plan.details == [plain.text, specific.text]
 
 
+def test_in_a_note_about_several_people_a_detail_about_someone_else_is_left_out() -> None:
+    # Hand-made notes in the shape of a table of people: the card of one, a relative of another,
+    # a turn going on from the contact's clause, a name cue.
+    clauses = [
+        _clause("Dinner with Otieno Wambua (beekeeper, runs forty hives near Nakuru)", "topic", 0),
+        _clause("his daughter Wanjiru restores Landrover engines", "topic", 70),
+        _clause("Halvard grows Arctic raspberries under polytunnels", "topic", 120),
+        _clause("but lost the whole crop to frost in May", "topic", 175),
+        _clause("and Halvard Strand, who's the one I'm writing to", "topic", 215),
+    ]
+    plan = _hand_plan(clauses, name="Halvard Strand")
+    assert plan.details == [clauses[2].text, clauses[3].text]
+    # with no clause about the contact, a clause about someone else is still a detail
+    alone = _hand_plan(clauses[:2], name="Halvard Strand")
+    assert alone.details == [clauses[0].text, clauses[1].text]
+
+
 # --- the model file and training ------------------------------------------------------------
 
 

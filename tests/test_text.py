@@ -11,7 +11,14 @@ from drafter.text.dates import default_when, find_when
 from drafter.text.language import in_another_language
 from drafter.text.names import greeting_name, is_name_cue, name_forms
 from drafter.text.overlap import copied_runs, distinctive, sentences, stem
-from drafter.text.person import commits, opening_address, sizes_up, to_second_person, to_third_person
+from drafter.text.person import (
+    commits,
+    opening_address,
+    sizes_up,
+    to_second_person,
+    to_third_person,
+    whom_about,
+)
 from drafter.text.whole import trim_dangling, unfinished
 
 TODAY = dt.date(2026, 11, 28)  # a Saturday
@@ -689,3 +696,31 @@ def test_a_line_cut_to_length_ends_on_a_word_that_needs_nothing_after_it(line: s
 )
 def test_a_clause_mostly_in_another_language_is_told_apart(text: str, foreign: bool) -> None:
     assert in_another_language(text) is foreign
+
+
+def test_whom_each_clause_of_a_note_is_about() -> None:
+    clauses = [
+        "Harvest supper at the Kilbride Grange.",  # a place: no one
+        "Sat between Ingeborg (retired ferry captain, knows every skerry) and Tomasz",
+        "his brother Jarek keeps Highland cattle",  # a relative of the last one named
+        "she says the ferry timetable is a work of fiction",  # "she": the last one named
+        "Nkechi breeds Shetland ponies",
+        "but sold her stallion last spring",  # goes on from the clause before
+        "she swears by Ethiopian coffee",  # "Ethiopian" qualifies a noun: no one
+        "I promised to send the hay-meadow survey.",
+    ]
+    about = whom_about(clauses, {"Nkechi", "Okafor"}, {"Kilbride", "Grange"})
+    assert about == ["", "other", "other", "other", "contact", "contact", "contact", ""]
+    # a name of a thing is no one: a noun after it, a comma or an end, "and" before a lowercase word
+    things = [
+        "Loves Blue Note pressings and old Rudy Van Gelder recordings",
+        "Role: Professor of Paediatric Surgery, Lagos",
+        "midway through moving from Airflow to Dagster and stuck on backfills",
+        "she grows Cherokee Purple tomatoes",
+    ]
+    assert whom_about(things, {"Nkechi"}, set()) == ["", "", "", "contact"]
+    # notes that never name anyone speak of the contact as "he" or "she"
+    assert whom_about(["met at the boatyard", "she rebuilds clinker dinghies"], {"Maren"}, set()) == [
+        "",
+        "contact",
+    ]

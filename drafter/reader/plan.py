@@ -36,8 +36,9 @@ from ..retrieval.embeddings import load_encoder
 from ..text.clauses import TURN_WORDS, plain_text
 from ..text.dates import default_when
 from ..text.language import in_another_language
-from ..text.names import is_name_cue
-from ..text.overlap import content_words
+from ..text.names import is_name_cue, name_forms
+from ..text.overlap import content_words, words
+from ..text.person import whom_about
 from .greeting import choose_greeting
 from .model import load_model
 
@@ -81,8 +82,13 @@ def _specificity(text: str, known: str = "") -> float:
     skip = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]+", known)}
     words = re.findall(r"[A-Za-z][A-Za-z'-]+", text)
     rare = sum(1 for w in words if w.lower() not in skip and zipf_frequency(w.lower(), "en") < 4.2)
-    named = sum(1 for w in words[1:] if w[:1].isupper() and w.lower() not in skip)
+    named = sum(1 for w in words[1:] if w[:1].isupper() and w.lower() not in skip and not _first_person(w))
     return rare + 0.5 * named
+
+
+def _first_person(word: str) -> bool:
+    """ "I", "I'm", "I'd": capitalised, and no named thing."""
+    return re.fullmatch(r"I(?:['’][a-z]+)?", word) is not None
 
 
 def _someone_elses(text: str, name: str) -> bool:
@@ -161,10 +167,19 @@ def _within(clause: ReadClause, step: ReadClause | None) -> bool:
     return step is not None and step.start <= clause.start and clause.end <= step.end
 
 
-def _says_something(text: str) -> bool:
+def _says_something(text: str, name: str = "") -> bool:
     """Whether a clause in common words still says something: a few words, not a lead-in to
-    what follows ("From his website:") or a fragment ("nice chat.")."""
-    return len(re.findall(r"[A-Za-z][A-Za-z'-]+", text)) >= 5 and not text.rstrip().endswith(":")
+    what follows ("From his website:"), a fragment ("nice chat.") or only who they are ("and
+    Gwilym Prys-Jones, who's the one I'm writing to": a clause that names them needs two words of
+    meaning besides their `name`)."""
+    own = set(content_words(name))
+    stems = content_words(text)
+    meaning = [w for w in stems if w not in own]
+    return (
+        len(re.findall(r"[A-Za-z][A-Za-z'-]+", text)) >= 5
+        and len(meaning) >= (2 if len(meaning) < len(stems) else 1)  # naming them says who they are
+        and not text.rstrip().endswith(":")
+    )
 
 
 _TURN = re.compile(rf"\s*(?:{'|'.join(TURN_WORDS)})\b", re.IGNORECASE)
@@ -216,6 +231,7 @@ def choose_details(
     known: str = "",
     name: str = "",
     text: str = "",
+    others: set[int] | None = None,
 ) -> list[ReadClause]:
     """The shared details for the message: the most specific topics the reader is sure of. A
     clause that says nothing beyond the setting ("Met Bob at the mixer") or in common words
@@ -223,9 +239,10 @@ def choose_details(
     only says what they are called is never a detail, and nor is a pasted block (a signature, a
     bio): it is what they wrote about themselves, not something the two of you talked about. A
     clause that a private turn qualifies (see `_qualified_by_a_secret`; `text` is the plain text
-    of the notes) is never a detail."""
+    of the notes) is never a detail. In a note about several people, a clause about someone else
+    (`others`: "Rhian runs the farm shop", to Gwilym) is a detail only when nothing else is."""
     qualified = _qualified_by_a_secret(reading, text) if text else set()
-    topics = [
+    eligible = [
         c
         for c in reading.clauses
         if c.role == "topic"
@@ -235,10 +252,11 @@ def choose_details(
         and not (name and is_name_cue(c.text, name))
         and id(c) not in qualified
     ]
+    topics = [c for c in eligible if id(c) not in (others or set())] or eligible
     scored = []
     for c in topics:
         spec = _specificity(c.text, known)
-        if spec > 0 or _says_something(c.text):
+        if spec > 0 or _says_something(c.text, name):
             scored.append((spec > 0, c.confidence * (1 + spec), c))
     chosen = [c for _, _, c in sorted(scored, key=lambda x: (x[0], x[1]), reverse=True)[:limit]]
     return sorted(chosen, key=lambda c: c.start)  # in the order of the notes
@@ -258,6 +276,16 @@ def detect_setting(where_met: str, first_clause: str) -> str:
     scores = vectors @ load_encoder().encode([text])[0]
     best = int(np.argmax(scores))
     return names[best] if scores[best] >= 0.2 else "other"
+
+
+def about_others(reading: Reading, request: DraftRequest, greeting: str) -> set[int]:
+    """The clauses of the reading about someone other than the contact (see `whom_about`)."""
+    contact = {w for form in name_forms(request.contact.name, request.notes) for w in words(form)}
+    contact |= set(words(f"{request.contact.name} {greeting}"))
+    known = set(words(f"{request.contact.where_met} {request.contact.company} {request.sender}"))
+    # a pasted card or bio names no one the notes go on to speak of
+    about = whom_about(["" if c.block else c.text for c in reading.clauses], contact, known)
+    return {id(c) for c, whom in zip(reading.clauses, about, strict=True) if whom == "other"}
 
 
 def _option_text(kind: str, clause: ReadClause | None) -> str:
@@ -338,6 +366,7 @@ def make_plan(request: DraftRequest, reading: Reading, today: dt.date | None = N
         known=known,
         name=request.contact.name,
         text=plain_text(request.notes),
+        others=about_others(reading, request, greeting),
     )
     when, date = (step.when, step.due) if step and step.when and step.due else default_when(kind, today)
     shown = {id(c) for c in details} | {id(c) for c in reading.clauses if _within(c, step)}

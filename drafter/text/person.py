@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from .names import TITLE_PATTERN
+from .overlap import is_common, stem
 from .sentences import sentences
 
 __all__ = [
@@ -26,6 +27,8 @@ __all__ = [
     "sizes_up",
     "to_second_person",
     "to_third_person",
+    "names_someone",
+    "whom_about",
     "without_address",
 ]
 
@@ -222,6 +225,7 @@ PERSON_NOUNS = frozenset(
 )
 # "He", "she" and every form of them, with the gender each belongs to.
 THIRD_PERSON = re.compile(r"\b(he|she|him|her|his|hers|himself|herself)\b", re.IGNORECASE)
+_PERSON_NOUN_STEMS = frozenset(stem(n) for n in PERSON_NOUNS)
 _GENDER = {"he": "he", "him": "he", "his": "he", "himself": "he"}
 
 
@@ -441,3 +445,105 @@ def _commits(sentence: str) -> bool:
             continue
         return True
     return False
+
+
+_PLACE_BEFORE = frozenset({"in", "at", "near", "around", "across", "outside", "inside"})
+_THING_BEFORE = frozenset({"the", "a", "an", "this", "that", "my", "our", "their", "your"})
+_GOES_ON = frozenset({"and", "but", "or", "so", "then", "also", "plus", "though", "although", "which"})
+_SPAN_RE = re.compile(r"[^\W_][\w'’-]*")
+
+
+def names_someone(word: str, known: set[str]) -> bool:
+    """Whether a word names a person other than the `known` ones (the contact, the sender, where
+    you met): a capitalised word that is no common word, no acronym ("PID", "NHS") and no product
+    ("LoRaWAN"; "McKenzie" may be a name)."""
+    return (
+        word[:1].isupper()
+        and not word.isupper()
+        and sum(c.isupper() for c in word[1:]) < 2
+        and word not in known
+        and not is_common(word)
+    )
+
+
+def _person_noun(word: str) -> bool:
+    return stem(word.lower()) in _PERSON_NOUN_STEMS
+
+
+def _names_a_person(following: str) -> bool:
+    """Whether what follows a run of capitalised words says it names a person: a bracket opening
+    who they are ("Dafydd Morgan (judge"), "and" another name ("Kwame and Beatriz"), or a verb a person does
+    ("Kwame said", "Funmi promised", "Moss is"); not a noun it qualifies ("Ethiopian food",
+    "Rudy Van Gelder recordings"), a comma or an end ("Paediatric Surgery, Lagos")."""
+    if re.match(r"\s*(?:\(|and\s+[A-Z])", following):
+        return True
+    nxt = re.match(r"\s*([a-z][\w'’]*)?", following)
+    word = (nxt.group(1) or "") if nxt else ""
+    return word != "and" and (
+        word in _AFTER_PERSON or word in _AGREE or (len(word) > 4 and word.endswith("ed"))
+    )
+
+
+def whom_about(clauses: list[str], contact: set[str], known: set[str]) -> list[str]:
+    """Whom each of a note's clauses, in order, is about: "contact", "other" (someone else the
+    note names) or "" (no one the reading can tell: the setting, the sender's own doings).
+
+    The first person a clause refers to is its subject: a form of the contact's name, another
+    person's name ("Bode (race officer, ...)", "Kwame said"), or "he"/"she", which means the
+    contact unless the clause right before was about someone else ("Beatriz and her cofounder"
+    / "she said ..."): the notes are about the contact. A relative or animal opening a clause
+    ("his sister Funmi restores ...", "Dafydd's daughter runs ...") goes with whomever it is
+    of: "her grandmother wrote a cookbook" is the contact's own story. A
+    capitalised word after "in", "at" or "near" is a place and after "the" a thing. A clause
+    that goes on from the one before with no one in it ("but has no helm", "cut his triage time
+    in half") is about the same person as that one. Where the reading is unsure: ""."""
+    out: list[str] = []
+    before = ""
+    for text in clauses:
+        found = ""
+        spans = list(_SPAN_RE.finditer(text))
+        i = 0
+        while i < len(spans) and not found:
+            word = spans[i].group(0).strip("'’-")
+            previous = spans[i - 1].group(0).lower() if i else ""
+            following = spans[i + 1].group(0) if i + 1 < len(spans) else ""
+            bare = re.sub(r"['’]s$", "", word)
+            pronoun = "other" if before == "other" else "contact"  # whom "he" or "she" means
+            opens = i == 0 or (i == 1 and previous in _GOES_ON)
+            if opens and (word.lower() in ("his", "her") or bare != word) and _person_noun(following):
+                # "his sister Funmi restores ...", "Dafydd's daughter runs ...": about whomever the
+                # relative is of; "her grandmother wrote a cookbook" is the contact's own story
+                if bare == word:
+                    found = pronoun
+                else:
+                    found = "contact" if bare in contact else "other" if names_someone(bare, known) else ""
+            elif THIRD_PERSON.fullmatch(word):
+                found = pronoun
+            elif bare in contact:
+                found = "contact"
+            elif word[:1].isupper():
+                j = i  # the run of capitalised words, read whole
+                while (
+                    j + 1 < len(spans)
+                    and spans[j + 1].group(0)[:1].isupper()
+                    and (text[spans[j].end() : spans[j + 1].start()].strip() == "")
+                ):
+                    j += 1
+                run = [re.sub(r"['’]s$", "", m.group(0).strip("'’-")) for m in spans[i : j + 1]]
+                if any(w in contact for w in run):
+                    found = "contact"
+                elif (
+                    previous not in _PLACE_BEFORE | _THING_BEFORE
+                    and not previous.isdigit()
+                    and names_someone(run[0], known)
+                    and not any(w in known for w in run)
+                    and _names_a_person(text[spans[j].end() :])
+                ):
+                    found = "other"
+                i = j
+            i += 1
+        if not found and spans and (text.lstrip()[:1].islower() or spans[0].group(0).lower() in _GOES_ON):
+            found = before
+        out.append(found)
+        before = found
+    return out
