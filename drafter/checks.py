@@ -263,6 +263,8 @@ def check_voice(
         return _result(
             "voice", False, f"it sizes them up ('{sized[0]}'): recall what you talked about instead"
         )
+    if guard.names_sender(text):
+        return _result("voice", False, "it speaks of you by name: write as yourself, in the first person")
     if not re.search(r"\b(I|I'm|I'll|I'd|I've|me|my|we|our|us)\b", text):
         return _result("voice", False, "write in the first person, as yourself")
     if re.search(

@@ -30,7 +30,7 @@ from .retrieval.embeddings import load_encoder
 from .text.clauses import plain_text
 from .text.names import name_forms
 from .text.overlap import content_words, copied_runs, distinctive, is_common, phrases, stem, words
-from .text.person import PERSON_NOUNS, THIRD_PERSON, gender_of
+from .text.person import PERSON_NOUNS, THIRD_PERSON, gender_of, names_someone
 from .text.sentences import sentences
 
 __all__ = [
@@ -125,6 +125,10 @@ class Guard:
             plan.greeting_name,
             *words(plan.greeting_name),
         }
+        # The sender's own names, but for any they share with the contact.
+        self.sender_names = {n for n in [request.sender.strip(), *words(request.sender)] if n} - set(
+            self.contact_names
+        )
         self.names = self.contact_names | set(words(request.sender))
         self.setting = set(words(f"{contact.where_met} {contact.company}"))  # places and firms, not people
         # Where you met and who they are: words that name no detail of the conversation.
@@ -172,14 +176,7 @@ class Guard:
 
     def _someone_else(self, word: str) -> bool:
         """Whether a word of a text names a person other than the contact and the sender."""
-        return (
-            word[:1].isupper()
-            and not word.isupper()  # an acronym ("PID", "NHS") is no one
-            and sum(c.isupper() for c in word[1:]) < 2  # nor a product ("LoRaWAN"); "McKenzie" may be
-            and word not in self.names
-            and word not in self.setting
-            and not is_common(word)
-        )
+        return names_someone(word, self.names | self.setting)
 
     def someone_else_in(self, texts: list[str]) -> bool:
         """Whether the texts name a person other than the contact and the sender, so that "he"
@@ -219,6 +216,16 @@ class Guard:
         if pronoun is None or self.first_other(rest) < pronoun.start():
             return ""
         return gender_of(pronoun.group(0))
+
+    def names_sender(self, text: str) -> bool:
+        """Whether a text speaks of the sender by name ("Sam Rivera shared that you ...", "Morag
+        mentioned the AGM"): the message is theirs, in the first person."""
+        for name in self.sender_names:
+            for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+                opens = not text[: match.start()].strip() or text[: match.start()].rstrip()[-1] in ".!?"
+                if " " in name or not is_common(name) or not opens:  # "Will you ..." is no one
+                    return True
+        return False
 
     def copied(self, text: str) -> list[str]:
         return copied_runs(text, self.notes, COPY_RUN, ignore=self.names)

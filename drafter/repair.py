@@ -218,14 +218,29 @@ def spoken_to(texts: list[str], pronouns: list[bool], guard: Guard) -> list[str]
     return out
 
 
+def _unsigned(sentence: str, guard: Guard) -> str:
+    """A sentence without the sender's name it opens with as if signing or speaking to themselves
+    ("Elin Berg, thank you for ..." -> "Thank you for ...")."""
+    names = "|".join(re.escape(n) for n in sorted(guard.sender_names, key=len, reverse=True))
+    found = re.match(rf"\s*(?:{names})\s*,\s*(?=(?!the\b|a\b|an\b|who\b)[a-z])", sentence) if names else None
+    if not found:
+        return sentence
+    rest = sentence[found.end() :]
+    return rest[:1].upper() + rest[1:]
+
+
 def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -> DraftParts:
     spec = CHANNEL[request.channel]
     # Spoken to them: their name becomes "you"; so do "he" and "she" where no one else is named.
     step_pronouns = not guard.someone_else_in([plan.step_clause])
     recall_pronouns = not guard.someone_else_in(plan.shown)
     # The greeting names them once: a body sentence that opens by naming them again loses it.
-    said = [without_address(clean_sentence(s), guard.contact_names) for s in parts.recall if str(s).strip()]
-    step = without_address(clean_sentence(parts.step), guard.contact_names)
+    said = [
+        _unsigned(without_address(clean_sentence(s), guard.contact_names), guard)
+        for s in parts.recall
+        if str(s).strip()
+    ]
+    step = _unsigned(without_address(clean_sentence(parts.step), guard.contact_names), guard)
     *recall, step = spoken_to([*said, step], [*(recall_pronouns for _ in said), step_pronouns], guard)
     step = uncopied(step, guard) or step  # the promised thing in fewer of the notes' words
     if plan.asks_them:
@@ -233,7 +248,12 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
     elif not (plan.follow_up and plan.follow_up.kind == "deliver"):  # a delivery is now: no "today" added
         step = with_when(step, plan.follow_up_when)
     # What the sender thinks of them ("You are a fascinating woman") is no recall of the talk.
-    recall = [" ".join(one for one in sentences(s) if not sizes_up(one)) for s in recall]
+    # Nor is one that speaks of the sender by name ("Sam Rivera shared that you were at ..."): the
+    # message is the sender's own, in the first person.
+    recall = [
+        " ".join(one for one in sentences(s) if not sizes_up(one) and not guard.names_sender(one))
+        for s in recall
+    ]
     recall = [short for short in (uncopied(s, guard) for s in recall if s) if short]
     recall = list(dict.fromkeys(_said_once(s) for s in recall))  # nothing said twice
     bad = (

@@ -379,6 +379,11 @@ def test_channel_fit_short_channels() -> None:
             "As promised, I'll send you my glaze recipe by Friday.",
             "sizes them up",
         ),
+        (
+            ["Sam Rivera shared that your wood-fired kilns talk was the highlight."],
+            "As promised, I'll send you my glaze recipe by Friday.",
+            "speaks of you by name",
+        ),
     ],
 )
 def test_voice(recall: list[str], step: str, why: str) -> None:
@@ -417,6 +422,24 @@ def test_repair_drops_a_sentence_that_sizes_them_up() -> None:
     request, plan = _request(), _plan()
     fixed = repair(parts, plan, request, Guard(request, plan))
     assert fixed.recall == ["I loved your talk on wood-fired kilns.", GOOD_PARTS.recall[0]]
+
+
+def test_repair_drops_a_sentence_about_the_sender_by_name_and_an_address_to_them() -> None:
+    parts = _with(
+        recall=[
+            "Rivera mentioned the kiln shed. I loved your talk on wood-fired kilns.",
+            f"Sam Rivera, {GOOD_PARTS.recall[0][0].lower()}{GOOD_PARTS.recall[0][1:]}",
+        ]
+    )
+    request, plan = _request(), _plan()
+    guard = Guard(request, plan)
+    fixed = repair(parts, plan, request, guard)
+    assert fixed.recall == ["I loved your talk on wood-fired kilns.", GOOD_PARTS.recall[0]]
+    # a name of theirs that is a common word is no one at the start of a sentence
+    will = DraftRequest(contact=Contact(name="Marta Klein"), notes=NOTES, sender="Will Grace")
+    guard = Guard(will, plan)
+    assert not guard.names_sender("Will you send me the glaze recipe?")
+    assert guard.names_sender("I told Will about the kilns.")
 
 
 def test_voice_fails_a_he_or_she_the_message_gives_no_one_else_to_mean() -> None:
