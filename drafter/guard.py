@@ -29,8 +29,8 @@ from .models import DraftRequest, Plan
 from .retrieval.embeddings import load_encoder
 from .text.clauses import plain_text
 from .text.names import name_forms
-from .text.overlap import content_words, copied_runs, distinctive, is_common, phrases, stem, words
-from .text.person import PERSON_NOUNS, THIRD_PERSON, gender_of, names_someone
+from .text.overlap import WORD_RE, content_words, copied_runs, distinctive, is_common, phrases, stem, words
+from .text.person import PLACE_BEFORE, THIRD_PERSON, gender_of, is_person_noun, names_someone
 from .text.sentences import sentences
 
 __all__ = [
@@ -85,10 +85,6 @@ def example_stems() -> frozenset[str]:
     rare = {stem(w) for w in words(" ".join(facts)) if zipf_frequency(w.lower(), "en") < EXAMPLE_ZIPF}
     return frozenset(rare & replies)
 
-
-_WORD_SPAN_RE = re.compile(r"[^\W_][\w'’-]*")  # as text.overlap reads words
-_PERSON_STEMS = frozenset(stem(n) for n in PERSON_NOUNS)
-_BEFORE_PLACE = frozenset({"in", "at", "near", "around", "across", "outside", "inside"})
 
 # "He", "she" and their forms: about the contact, where a message should say "you".
 THIRD_PERSON_RE = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
@@ -188,12 +184,12 @@ class Guard:
         name, or a word for a person or an animal: "your daughter"); its length when nowhere."""
         place = False  # a name after "in", "at" or "near" is a place ("in Fort William"), no one
         before = ""
-        for match in _WORD_SPAN_RE.finditer(text):
+        for match in WORD_RE.finditer(text):
             word = match.group(0).strip("'’-")
             place = word[:1].isupper() and (
-                before.lower() in _BEFORE_PLACE or (place and before[:1].isupper())
+                before.lower() in PLACE_BEFORE or (place and before[:1].isupper())
             )
-            if (self._someone_else(word) and not place) or stem(word.lower()) in _PERSON_STEMS:
+            if (self._someone_else(word) and not place) or is_person_noun(word):
                 return match.start()
             before = word
         return len(text)

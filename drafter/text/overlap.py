@@ -27,16 +27,17 @@ __all__ = [
     "phrases",
     "sentences",
     "stem",
+    "WORD_RE",
     "words",
 ]
 
-_WORD_RE = re.compile(r"[^\W_][\w'’-]*", re.UNICODE)
+WORD_RE = re.compile(r"[^\W_][\w'’-]*", re.UNICODE)  # a word and where it stands
 RARE_ZIPF = 4.0  # below this a word is rare enough to identify what a text is about
 FUNCTION_ZIPF = 5.6  # at or above this a word is a function word ("the", "about", "with")
 
 
 def words(text: str) -> list[str]:
-    return [w.strip("'’-") for w in _WORD_RE.findall(text) if w.strip("'’-")]
+    return [w.strip("'’-") for w in WORD_RE.findall(text) if w.strip("'’-")]
 
 
 def stem(word: str) -> str:

@@ -13,14 +13,16 @@ import re
 from collections.abc import Iterable
 
 from .names import TITLE_PATTERN
-from .overlap import is_common, stem
+from .overlap import WORD_RE, is_common, stem
 from .sentences import sentences
 
 __all__ = [
     "PERSON_NOUNS",
+    "PLACE_BEFORE",
     "THIRD_PERSON",
     "announces_asking",
     "gender_of",
+    "is_person_noun",
     "commits",
     "opening_address",
     "own_act",
@@ -447,10 +449,9 @@ def _commits(sentence: str) -> bool:
     return False
 
 
-_PLACE_BEFORE = frozenset({"in", "at", "near", "around", "across", "outside", "inside"})
+PLACE_BEFORE = frozenset({"in", "at", "near", "around", "across", "outside", "inside"})
 _THING_BEFORE = frozenset({"the", "a", "an", "this", "that", "my", "our", "their", "your"})
 _GOES_ON = frozenset({"and", "but", "or", "so", "then", "also", "plus", "though", "although", "which"})
-_SPAN_RE = re.compile(r"[^\W_][\w'’-]*")
 
 
 def names_someone(word: str, known: set[str]) -> bool:
@@ -466,7 +467,8 @@ def names_someone(word: str, known: set[str]) -> bool:
     )
 
 
-def _person_noun(word: str) -> bool:
+def is_person_noun(word: str) -> bool:
+    """Whether a word names a kind of person ("colleague", "Sister", "mentors")."""
     return stem(word.lower()) in _PERSON_NOUN_STEMS
 
 
@@ -501,7 +503,7 @@ def whom_about(clauses: list[str], contact: set[str], known: set[str]) -> list[s
     before = ""
     for text in clauses:
         found = ""
-        spans = list(_SPAN_RE.finditer(text))
+        spans = list(WORD_RE.finditer(text))
         i = 0
         while i < len(spans) and not found:
             word = spans[i].group(0).strip("'’-")
@@ -510,7 +512,7 @@ def whom_about(clauses: list[str], contact: set[str], known: set[str]) -> list[s
             bare = re.sub(r"['’]s$", "", word)
             pronoun = "other" if before == "other" else "contact"  # whom "he" or "she" means
             opens = i == 0 or (i == 1 and previous in _GOES_ON)
-            if opens and (word.lower() in ("his", "her") or bare != word) and _person_noun(following):
+            if opens and (word.lower() in ("his", "her") or bare != word) and is_person_noun(following):
                 # "his sister Funmi restores ...", "Dafydd's daughter runs ...": about whomever the
                 # relative is of; "her grandmother wrote a cookbook" is the contact's own story
                 if bare == word:
@@ -533,7 +535,7 @@ def whom_about(clauses: list[str], contact: set[str], known: set[str]) -> list[s
                 if any(w in contact for w in run):
                     found = "contact"
                 elif (
-                    previous not in _PLACE_BEFORE | _THING_BEFORE
+                    previous not in PLACE_BEFORE | _THING_BEFORE
                     and not previous.isdigit()
                     and names_someone(run[0], known)
                     and not any(w in known for w in run)
