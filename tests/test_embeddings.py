@@ -115,3 +115,29 @@ def test_passages_embedded_once_per_process_are_reused(monkeypatch) -> None:
     again = LocalEmbeddings().embed_documents(["another memo passage", "a third memo passage"])
     assert calls == [["a third memo passage"]]
     assert again[0] == first[1]
+
+
+def test_encodes_in_several_threads_match_one_thread_to_the_last_bit() -> None:
+    """A batch reads notes in several threads: each text's vector is the one it gets alone, bit
+    for bit, so a reading near a bar cannot flip with the timing of another row."""
+    import threading
+
+    encoder = load_encoder()
+    texts = [
+        f"We talked about incremental parsers and tree-sitter, row {i}, and the move to Rust" * (1 + i % 3)
+        for i in range(24)
+    ]
+    alone = encoder.encode(texts)
+    differing: list[int] = []
+
+    def work() -> None:
+        for _ in range(6):
+            if not np.array_equal(encoder.encode(texts), alone):
+                differing.append(1)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not differing

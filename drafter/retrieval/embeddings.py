@@ -169,7 +169,10 @@ class MiniLMEncoder:
                 n = len(encodings[j].ids)
                 ids[row, :n] = encodings[j].ids
                 mask[row, :n] = 1.0
-            with self._one_blas_thread():
+            # One encode at a time: the BLAS thread limit is process-wide, and another thread
+            # restoring it mid-call changes how sums are split, so the same text came back with
+            # different last bits and a reading on a bar could flip between runs of a batch.
+            with _blas_lock, self._one_blas_thread():
                 hidden = self._forward(ids, mask)
             counts = np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
             pooled = (hidden * mask[:, :, None]).sum(axis=1) / counts
@@ -179,6 +182,7 @@ class MiniLMEncoder:
 
 
 _encoder_lock = threading.Lock()
+_blas_lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
