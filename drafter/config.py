@@ -54,6 +54,7 @@ class Settings:
     chroma_url: str = ""
     embeddings: str = "local"  # local | openai
     temperature: float = 0.3
+    seed: int | None = None  # a fixed sampling seed: the same prompt gets the same draft (evals set one)
     # The service (drafter serve): database, tokens, CORS, per-token job limit, row claim lease.
     database_url: str = field(default="", repr=False)  # may hold a password
     api_tokens: tuple[str, ...] = field(default=(), repr=False)
@@ -96,6 +97,7 @@ class Settings:
             "max_retries": "DRAFTER_MAX_RETRIES",
             "attempts": "DRAFTER_ATTEMPTS",
             "max_jobs_per_token": "DRAFTER_MAX_JOBS_PER_TOKEN",
+            "seed": "DRAFTER_SEED",
         }.items():
             if env.get(var, "").strip():
                 values[key] = _int(var, env[var].strip())

@@ -74,6 +74,7 @@ class ScenarioResult(BaseModel):
 class EvalReport(BaseModel):
     backend: str = ""
     model: str = ""
+    seed: int | None = None  # the sampling seed the drafts were made with; None: unseeded
     scenarios: int
     pass_rates: dict[str, float] = Field(default_factory=dict)  # check name -> share passed
     labels: dict[str, str] = Field(default_factory=dict)
@@ -271,6 +272,7 @@ def format_report(report: EvalReport) -> str:
     head = f"Draft evaluation: {n} scenarios"
     if report.backend or report.model:
         head += f" (backend {report.backend or '?'}, model {report.model or '?'})"
+    head += f", seed {report.seed}" if report.seed is not None else ", unseeded"
     width = max([len(label) for label in report.labels.values()] + [30])
     lines = [head, "", f"{'check':<{width}}  {'passed':>9}  {'rate':>5}", "-" * (width + 19)]
     for name, rate in report.pass_rates.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -161,6 +162,26 @@ def test_eval_offers_every_backend(runner: CliRunner) -> None:
 
     result = runner.invoke(main, ["eval", "drafts", "-h"])
     assert "[" + "|".join(llm.backend_names()) + "]" in " ".join(result.output.split())
+
+
+def test_eval_drafts_seeds_the_model_and_says_so_in_the_report(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from drafter import evaluation
+
+    seeds: list[int | None] = []
+
+    def run_eval(items: list, drafter: Any, progress: Any = None) -> evaluation.EvalReport:
+        seeds.append(drafter.settings.seed)
+        return evaluation.summarize([], backend="embedded", model="m")
+
+    monkeypatch.setattr(evaluation, "run_eval", run_eval)
+    plain = runner.invoke(main, ["eval", "drafts", "--limit", "1"])
+    chosen = runner.invoke(main, ["eval", "drafts", "--limit", "1", "--seed", "5", "--json"])
+    assert plain.exit_code == chosen.exit_code == 0, plain.output + chosen.output
+    assert seeds == [1, 5]
+    assert plain.stdout.startswith("Draft evaluation: 0 scenarios (backend embedded, model m), seed 1")
+    assert json.loads(chosen.stdout)["seed"] == 5
 
 
 def test_eval_names_scores_each_case_and_lists_only_the_dev_misses(runner: CliRunner, tmp_path: Path) -> None:

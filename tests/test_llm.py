@@ -166,3 +166,13 @@ def test_the_seam_does_not_import_the_drafting_prompts() -> None:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom):
                 assert "prompts" not in (node.module or ""), path
+
+
+def test_a_seed_from_the_environment_reaches_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(llm, "ALLOW_MODEL_REQUESTS", True)
+    server = {"backend": "openai", "base_url": "http://127.0.0.1:11434/v1", "model": "m"}
+    seeded = llm.build_chat_model(Settings.from_env({"DRAFTER_SEED": "7"}, **server))
+    assert seeded.seed == 7  # type: ignore[attr-defined]
+    assert llm.build_chat_model(Settings.from_env({}, **server)).seed is None  # type: ignore[attr-defined]
+    with pytest.raises(ConfigError, match="DRAFTER_SEED='x' is not a whole number"):
+        Settings.from_env({"DRAFTER_SEED": "x"})

@@ -23,6 +23,7 @@ eval_group.add_command(eval_retrieval_cmd, "retrieval")
 
 DEFAULT_SCENARIOS = Path(__file__).resolve().parents[2] / "evals" / "scenarios.jsonl"
 DEFAULT_PROMISES = Path(__file__).resolve().parents[2] / "evals" / "promise_steps.jsonl"
+EVAL_SEED = 1
 DEFAULT_NAMES = tuple(
     Path(__file__).resolve().parents[2] / "evals" / f for f in ("names.jsonl", "names_test.jsonl")
 )
@@ -49,19 +50,30 @@ DEFAULT_NAMES = tuple(
     help="Which scenarios: dev (for tuning), test (held out: measure only), or all.",
 )
 @click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N scenarios.")
+@click.option(
+    "--seed",
+    type=int,
+    default=EVAL_SEED,
+    show_default=True,
+    help="Sampling seed: a second run of the same code on the same scenarios gives the same drafts, "
+    "so a change in the figures is the code's. Try another seed to see how much chance moves them.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def eval_drafts(scenarios: Path, backend: str | None, split: str, limit: int | None, as_json: bool) -> None:
+def eval_drafts(
+    scenarios: Path, backend: str | None, split: str, limit: int | None, seed: int, as_json: bool
+) -> None:
     """Run the scenarios through the real pipeline and score every draft."""
     from ..evaluation import format_report, load_scenarios, run_eval
     from ..pipeline import Drafter
 
     items = load_scenarios(scenarios, split=None if split == "all" else split)[:limit]
-    drafter = Drafter(_settings(backend=backend))
+    drafter = Drafter(_settings(backend=backend).with_(seed=seed))
 
     def progress(done: int, total: int, result: Any) -> None:
         click.echo(f"{done}/{total} {result.id}: {'pass' if result.passed else 'fail'}", err=True)
 
     report = run_eval(items, drafter, progress=progress)
+    report.seed = seed
     click.echo(report.model_dump_json(indent=2) if as_json else format_report(report))
 
 

@@ -112,6 +112,7 @@ def build_chat_model(settings: Settings, *, warm: str = "") -> BaseChatModel:
         timeout=settings.timeout,
         max_retries=settings.max_retries,
         temperature=settings.temperature,
+        seed=settings.seed,
         max_tokens=DEFAULT_MAX_TOKENS,  # type: ignore[call-arg]
     )
 
