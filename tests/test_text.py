@@ -227,6 +227,17 @@ def test_a_bracketed_sentence_of_its_own_is_a_clause_and_a_short_one_marks_the_c
     ]
 
 
+def test_a_long_aside_within_a_sentence_is_a_clause_of_its_own() -> None:
+    notes = (
+        "wanna know the mill name so i can try it at home (secretly... she's hiring a weekend "
+        "baker and i'd kill for that job but NOT yet)"
+    )
+    assert [s.text for s in split_clauses(notes)] == [
+        "wanna know the mill name so i can try it at home",
+        "(secretly... she's hiring a weekend baker and i'd kill for that job but NOT yet)",
+    ]
+
+
 def test_the_lines_of_a_card_above_its_contact_line_are_one_block() -> None:
     notes = (
         "her signature, typed off the card:\n\n"
