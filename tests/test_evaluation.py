@@ -364,7 +364,9 @@ def test_format_report_is_a_table_with_the_totals_and_failures() -> None:
     report = run_eval(scenarios, drafter)
     text = format_report(report)
     lines = text.splitlines()
-    assert lines[0] == f"Draft evaluation: 2 scenarios (backend embedded, model {drafter.model_name})"
+    assert (
+        lines[0] == f"Draft evaluation: 2 scenarios (backend embedded, model {drafter.model_name}), unseeded"
+    )
     row = next(line for line in lines if line.startswith(LABELS["no_leak"]))
     assert row.split()[-2:] == ["0/2", "0%"]
     row = next(line for line in lines if line.startswith(LABELS["greeting"]))
