@@ -67,7 +67,7 @@ def eval_drafts(
     from ..pipeline import Drafter
 
     items = load_scenarios(scenarios, split=None if split == "all" else split)[:limit]
-    drafter = Drafter(_settings(backend=backend).with_(seed=seed))
+    drafter = Drafter(_settings(backend=backend, seed=seed))
 
     def progress(done: int, total: int, result: Any) -> None:
         click.echo(f"{done}/{total} {result.id}: {'pass' if result.passed else 'fail'}", err=True)

@@ -304,6 +304,18 @@ def _cut_sentence(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+def _marks_clause_before(text: str, sentence_start: int, a: int, b: int) -> bool:
+    """Whether the aside at a:b belongs to the clause before it in its sentence. "...a simple rig.
+    (make it sound like I'm not selling anything)" opens a sentence of its own, and a long aside
+    not right after a name is a thought of its own; "invest?? (don't say)", "(maybe)" and "Rhian
+    (Dafydd's daughter, ...)" only mark or say who the one before is."""
+    size = len(_WORD_RE.findall(text[a:b]))
+    before = _WORD_RE.findall(text[sentence_start:a])
+    if not before:
+        return size < _OWN_WORDS
+    return size < _OWN_ASIDE_WORDS or before[-1][:1].isupper()
+
+
 def split_clauses(notes: str) -> list[Span]:
     """The clauses of the notes, in order, as spans of `plain_text(notes)`."""
     text = plain_text(notes)
@@ -329,15 +341,13 @@ def split_clauses(notes: str) -> list[Span]:
                 if not (b > a and _has_words(text[a:b])):
                     continue
                 aside = text[a] in "([" and text[b - 1] in ")]"
-                # "...a simple rig. (make it sound like I'm not selling anything)": a sentence of its
-                # own; "invest?? (don't say)" or "(maybe)" only marks the one before.
-                size = len(_WORD_RE.findall(text[a:b]))
-                before = _WORD_RE.findall(text[s_start:a])
-                own_sentence = (not before and size >= _OWN_WORDS) or (
-                    size >= _OWN_ASIDE_WORDS
-                    and not before[-1][:1].isupper()  # not "Rhian (Dafydd's daughter, ...)"
-                )
-                if aside and not own_sentence and spans and spans[-1].line == line_no and not spans[-1].block:
+                if (
+                    aside
+                    and _marks_clause_before(text, s_start, a, b)
+                    and spans
+                    and spans[-1].line == line_no
+                    and not spans[-1].block
+                ):
                     last = spans.pop()  # an aside within a sentence belongs to the clause before it
                     a = last.start
                 spans.append(Span(text[a:b], a, b, False, line_no))
