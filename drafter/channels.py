@@ -129,3 +129,16 @@ STEP_INSTRUCTIONS: tuple[str, ...] = (
     *(k.unsourced for k in KIND.values()),
     *FOLLOW_UP_INSTRUCTION.values(),
 )
+# What the checks tell the writer about its next-step sentence when it fails. The writer reads
+# them with its next attempt, so they are instructions too, and none belongs in a message ("I'll
+# ask them now, as a question next week." is the feedback said back).
+STEP_FEEDBACK: dict[str, str] = {
+    "missing": "the message states no next step",
+    "not_planned": "the next step should be the one from your notes",
+    "door": "keep the door open: ask if you may reach out again",
+    "promises": "it promises something your notes don't: promise nothing else, and keep the door open",
+    "ask_later": "it says you will ask them later: ask them now, as a question",
+    "repeats": "it repeats the step of your last message: say something new",
+    "twice": "the next step is stated twice: say it once, at the end",
+    "echo": "it repeats the instructions you were given; say the step itself, in your words",
+}

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .channels import CHANNEL, KEEP_IN_TOUCH, SUBJECT_MAX
+from .channels import CHANNEL, KEEP_IN_TOUCH, STEP_FEEDBACK, SUBJECT_MAX
 from .guard import THIRD_PERSON_RE, Guard, instruction_echo
 from .models import CheckResult, Draft, DraftParts, DraftRequest, Plan
 from .reader import promise_chance
@@ -140,7 +140,7 @@ def check_next_step(
     draft: Draft, parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard
 ) -> CheckResult:
     if not parts.step.strip():
-        return _result("next_step", False, "the message states no next step")
+        return _result("next_step", False, STEP_FEEDBACK["missing"])
     encoder = load_encoder()
     step_vector = encoder.encode([parts.step])[0]
     if plan.step_clause:
@@ -150,26 +150,20 @@ def check_next_step(
             _without(plan.step_clause, plan.follow_up_when), _without(parts.step, plan.follow_up_when)
         )
         if not same:
-            return _result(
-                "next_step", False, f"the next step should be the one from your notes: {plan.step_clause}"
-            )
+            return _result("next_step", False, f"{STEP_FEEDBACK['not_planned']}: {plan.step_clause}")
     elif plan.next_step_type == "keep_in_touch":
         if plan.follow_up is None and float(step_vector @ _keep_in_touch_vector()) < STEP_SIMILARITY:
-            return _result("next_step", False, "keep the door open: ask if you may reach out again")
+            return _result("next_step", False, STEP_FEEDBACK["door"])
         if promises(parts.step):
-            return _result(
-                "next_step",
-                False,
-                "it promises something your notes don't: keep the door open, and promise nothing else",
-            )
+            return _result("next_step", False, STEP_FEEDBACK["promises"])
     if announces_ask(parts.step, plan):
-        return _result("next_step", False, "it says you will ask them later: ask them now, as a question")
+        return _result("next_step", False, STEP_FEEDBACK["ask_later"])
     # Sentence by sentence: "I wrote about X a few weeks ago." before the step hides a repeat.
     step_and_sentences = list(dict.fromkeys([parts.step, *sentences(parts.step)]))
     if guard.repeating_before(step_and_sentences) or guard.asks_again(parts.step):
-        return _result("next_step", False, "it repeats the step of your last message: say something new")
+        return _result("next_step", False, STEP_FEEDBACK["repeats"])
     if guard.restating(parts.step, parts.recall):
-        return _result("next_step", False, "the next step is stated twice: say it once, at the end")
+        return _result("next_step", False, STEP_FEEDBACK["twice"])
     return _result("next_step", True)
 
 
@@ -256,9 +250,7 @@ def check_voice(
 ) -> CheckResult:
     text = " ".join(parts.sentences)
     if instruction_echo(text):
-        return _result(
-            "voice", False, "it repeats the instructions you were given; say the step itself, in your words"
-        )
+        return _result("voice", False, STEP_FEEDBACK["echo"])
     if sized := [s for part in parts.recall for s in sentences(part) if sizes_up(s)]:
         return _result(
             "voice", False, f"it sizes them up ('{sized[0]}'): recall what you talked about instead"

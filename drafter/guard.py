@@ -24,7 +24,7 @@ import numpy as np
 from wordfreq import zipf_frequency
 
 from . import prompts
-from .channels import KEEP_IN_TOUCH, STEP_INSTRUCTIONS
+from .channels import KEEP_IN_TOUCH, STEP_FEEDBACK, STEP_INSTRUCTIONS
 from .models import DraftRequest, Plan
 from .retrieval.embeddings import load_encoder
 from .text.clauses import plain_text
@@ -57,9 +57,13 @@ REPEAT_SIMILARITY = 0.8  # a recall sentence this close to the step sentence say
 NUDGE_REPEAT_SIMILARITY = 0.65
 
 
-_PERSON_RE = re.compile(r"\b(I|me|my|we|us|our|you|your)\b", re.I)
-# The instructions with whoever they name made one word, so "what you agreed" is "what we agreed".
-_ANYONE_INSTRUCTIONS = tuple(_PERSON_RE.sub("someone", i) for i in STEP_INSTRUCTIONS)
+# Whoever a sentence names: the instructions speak of "them", the message to "you".
+_PERSON_RE = re.compile(r"\b(I|me|my|we|us|our|you|your|they|them|their|he|she|him|her|his)\b", re.I)
+# The instructions and the feedback on the step, with whoever they name made one word, so "what
+# you agreed" is "what we agreed" and "ask them now" is "ask you now".
+_ANYONE_INSTRUCTIONS = tuple(
+    _PERSON_RE.sub("someone", i) for i in (*STEP_INSTRUCTIONS, *STEP_FEEDBACK.values())
+)
 
 
 # Words the writer was given by us, not by the notes: a sentence is not close to a private

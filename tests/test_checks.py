@@ -375,6 +375,17 @@ def test_channel_fit_short_channels() -> None:
             "repeats the instructions",
         ),
         (
+            # the feedback of a failed attempt said back, about "them" or to "you"
+            GOOD_PARTS.recall,
+            "I'll ask them now, as a question next week.",
+            "repeats the instructions",
+        ),
+        (
+            GOOD_PARTS.recall,
+            "The next step should be the one from your notes: the glaze recipe by Friday.",
+            "repeats the instructions",
+        ),
+        (
             [GOOD_PARTS.recall[1], "You are a fascinating woman who fires with wood."],
             "As promised, I'll send you my glaze recipe by Friday.",
             "sizes them up",

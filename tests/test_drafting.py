@@ -326,6 +326,25 @@ def test_an_ask_announced_instead_of_asked_is_written_again_as_a_question() -> N
     assert draft.next_step.startswith(asked) and "I'll ask you" not in draft.body
 
 
+def test_the_feedback_said_back_as_the_step_is_written_again_from_the_notes_step() -> None:
+    notes = "\n".join(f"- {c}" for c in (TOPIC, "want to ask which wood she fires with"))
+    request = _request(notes=notes)
+    announced = dict(GOOD, next_step="I'll ask you which wood you fire with next week.")
+    # the second attempt says the first attempt's feedback ("ask them now, as a question") back
+    echoed = dict(GOOD, next_step="May I ask you now, as a question, which wood you fire with?")
+    asked = "Which wood do you fire your kilns with?"
+    model = FakeChatModel([announced, echoed, {"sentence": asked}])
+    drafter = _drafter(model, attempts=2)
+    assert drafter.plan(request).step_clause
+    draft = drafter.draft(request)
+    assert "ask them now, as a question" in _task(model, 1)
+    assert len(model.calls) == 3
+    # nothing in the echo is worth keeping: the rewrite gets the notes' own step clause
+    task = _task(model, 2)
+    assert "which wood she fires with" in task and "ask you now" not in task
+    assert draft.next_step.startswith(asked) and "as a question" not in draft.body
+
+
 def test_a_chosen_kind_said_as_its_instruction_is_written_about_a_detail() -> None:
     fresh = "we talked about the cedar offcuts she gets from the sawmill next door"
     request = _request(notes="\n".join(f"- {c}" for c in (TOPIC, fresh)), next_step_hint="ask")
