@@ -6,9 +6,9 @@ generated from the model class). Code keeps the draft as `DraftParts` through re
 checks, and renders it to text once. A draft that fails a check is written again with the
 failures as feedback, up to `Settings.attempts` times; the best attempt by the rubric is kept,
 and what still fails stays in its warnings, except a step sentence copied from the notes, said
-in the third person or broken off, which is written again on its own, and a recall that names
-no detail (or an email too short to recall the conversation), which gets one sentence about a
-shown detail it leaves out. A reply cut at the token limit is asked again with twice the room,
+in the third person or broken off, which is written again on its own (a copied one shorter, with
+its time put back by code), and a recall that names no detail (or an email too short to recall
+the conversation), which gets one sentence about a shown detail it leaves out. A reply cut at the token limit is asked again with twice the room,
 so no draft fails for length.
 """
 
@@ -31,7 +31,7 @@ from .errors import TruncatedReply
 from .guard import THIRD_PERSON_RE, Guard, instruction_echo
 from .models import CheckResult, Draft, DraftParts, DraftRequest, FollowUpContext, Passage, Plan
 from .render import render
-from .repair import clean_sentence, door_open, repair
+from .repair import clean_sentence, door_open, repair, without_when
 from .text.overlap import distinctive, sentences, words
 from .text.whole import unfinished
 
@@ -328,7 +328,7 @@ def step_problem(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Gu
     if found := checks.made_up([parts.step], plan, request, guard):
         return f"it names what the notes never say ({', '.join(found)}): leave that out"
     if guard.copied(parts.step):
-        return "it copies the notes word for word"
+        return COPIED_PROBLEM
     if instruction_echo(parts.step):
         return "it repeats the instructions the writer was given instead of saying the step"
     if THIRD_PERSON_RE.search(parts.step):  # the voice check allows no "he" or "she" in the step
@@ -340,14 +340,32 @@ def step_problem(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Gu
     return ""
 
 
+# The problem of a step sentence that copies the notes: asked for again shorter and without its
+# time, which code puts back (the small model given the whole sentence and "in new words" gives
+# it back unchanged).
+COPIED_PROBLEM = "it copies the notes word for word"
+
+
 def rewrite_messages(step: str, problem: str, plan: Plan, request: DraftRequest) -> list[HumanMessage]:
     """The one message asking for the step sentence again: the sentence and its problem only."""
+    sender = request.sender.strip() or "the sender"
+    shape = 'as a question "I" ask "you"' if plan.asks_them else 'as "I" speaking to "you"'
+    if problem == COPIED_PROBLEM:
+        sentence = without_when(step, plan.follow_up_when) if plan.follow_up_when else step
+        task = prompts.render(
+            "rewrite_copied",
+            sender=sender,
+            contact=plan.greeting_name,
+            shape=shape,
+            sentence=_fence(sentence),
+        )
+        return [HumanMessage(task)]
     task = prompts.render(
         "rewrite_step",
-        sender=request.sender.strip() or "the sender",
+        sender=sender,
         contact=plan.greeting_name,
         problem=problem,
-        shape='as a question "I" ask "you"' if plan.asks_them else 'as "I" speaking to "you"',
+        shape=shape,
         sentence=_fence(step),
         when=plan.follow_up_when,
     )

@@ -12,7 +12,8 @@ or add the plan's own words.
   speaks to them ("ask you which strain"), and any sentence that talks about them in the third
   person ("Ben is restoring an Airstream", "ask her what it was") is turned to the second;
 - the next step carries the plan's "when" (a delivery, which happens now, is left as written); an
-  ask is its question, then the "when" in a sentence of its own;
+  ask is its question, then the "when" in a sentence of its own; a step that the "when" said last
+  makes a copy of the notes ("scan it and email it over the weekend") says it first;
 - a short channel that runs over its length keeps one recall sentence: the one that names the
   most of the chosen details;
 - a subject that fails the guard, says again an earlier message's step or breaks off, is
@@ -32,14 +33,14 @@ from .guard import Guard, instruction_echo
 from .models import DraftParts, DraftRequest, Plan
 from .render import render
 from .text.dates import find_when
-from .text.overlap import distinctive, stem, words
+from .text.overlap import distinctive, is_common, stem, words
 from .text.person import own_act, sizes_up, to_second_person, without_address
 from .text.sentences import sentences
 from .text.whole import trim_dangling, unfinished
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ask_with_when", "clean_sentence", "repair", "uncopied", "with_when"]
+__all__ = ["ask_with_when", "clean_sentence", "repair", "uncopied", "when_first", "with_when", "without_when"]
 
 _GREETING_RE = re.compile(r"^\s*(hi|hello|hey|dear)\b[^,!.\n]{0,40}[,!]\s*", re.IGNORECASE)
 _SIGNOFF_RE = re.compile(
@@ -97,14 +98,29 @@ def ask_with_when(step: str, when: str) -> str:
         found = len(every) - 1
     question = " ".join(every[: found + 1])
     said = [when, *(other[0] for other in [find_when(every[found], dt.date.today())] if other)]
-    lead = r"(?:\b(?:in|within|by|over|on|during|for|sometime)\s+)?(?:the\s+)?"
     for phrase in said:
-        question = re.sub(r",?\s*" + lead + re.escape(phrase) + r"\b,?", "", question, flags=re.I)
-    question = re.sub(r"\s+([?.!,])", r"\1", " ".join(question.split())).lstrip(" ,")
-    question = question[:1].upper() + question[1:]
+        question = without_when(question, phrase)
     if len(words(question)) < 3 or unfinished(question):
         return with_when(step, when)
     return f"{question} {ASK_WHEN.format(when=when)}"
+
+
+def without_when(sentence: str, when: str) -> str:
+    """The sentence without a time phrase (and the "in", "by" or "the" that leads it), capitalised."""
+    lead = r"(?:\b(?:in|within|by|over|on|during|for|sometime)\s+)?(?:the\s+)?"
+    text = re.sub(r",?\s*" + lead + re.escape(when) + r"\b,?", "", sentence, flags=re.I)
+    text = re.sub(r"\s+([?.!,])", r"\1", " ".join(text.split())).lstrip(" ,")
+    return text[:1].upper() + text[1:]
+
+
+def when_first(sentence: str, when: str) -> str:
+    """The sentence with its time phrase in front ("Over the weekend, I'll scan it and email it."):
+    where the notes said the time right after the thing promised, said last it makes the copy."""
+    body = without_when(sentence, when)
+    first = body.split()[0] if body.split() else ""
+    if first != "I" and not first.startswith(("I'", "I’")) and is_common(first):
+        body = body[:1].lower() + body[1:]
+    return f"{when[:1].upper()}{when[1:]}, {body}" if body else sentence
 
 
 def _when_at_end(sentence: str, when: str) -> str:
@@ -247,6 +263,8 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
         step = ask_with_when(step, plan.follow_up_when)
     elif not (plan.follow_up and plan.follow_up.kind == "deliver"):  # a delivery is now: no "today" added
         step = with_when(step, plan.follow_up_when)
+        if guard.copied(step) and not guard.copied(first := when_first(step, plan.follow_up_when)):
+            step = first
     # What the sender thinks of them ("You are a fascinating woman") is no recall of the talk.
     # Nor is one that speaks of the sender by name ("Sam Rivera shared that you were at ..."): the
     # message is the sender's own, in the first person.

@@ -16,7 +16,7 @@ from drafter.checks import CHECKS, LABELS, mentions, run_checks, warnings_from
 from drafter.guard import Guard
 from drafter.models import Contact, Draft, DraftParts, DraftRequest, FollowUpContext, Plan
 from drafter.render import render
-from drafter.repair import door_open, repair, uncopied
+from drafter.repair import door_open, repair, uncopied, when_first, without_when
 
 TODAY = dt.date.today()  # check_when measures the follow-up date from the real today
 
@@ -606,6 +606,35 @@ def test_repair_cuts_a_copied_recall_at_a_phrase_boundary_or_drops_it() -> None:
     # a cut that would leave a clause without its verb is no cut: the sentence goes
     assert uncopied("I loved how your talk on wood-fired kilns was the highlight of the day.", guard) == ""
     assert uncopied(GOOD_PARTS.recall[1], guard) == GOOD_PARTS.recall[1]
+
+
+def test_a_step_whose_time_makes_the_copy_says_its_time_first() -> None:
+    said = "I said I'd scan the bowing chart and email it over the weekend"
+    plan = _plan(step_clause=said, follow_up_when="over the weekend")
+    request = _request(notes=NOTES + "\n- " + said)
+    guard = Guard(request, plan)
+    # the promise in the writer's words, the time where the notes put it: eight words in a row
+    step = "I'll scan the bowing chart and email it over the weekend."
+    assert guard.copied(step)
+    fixed = repair(_with(step=step), plan, request, guard)
+    assert fixed.step == "Over the weekend, I'll scan the bowing chart and email it."
+    assert "no_copy" not in _failed(_run(fixed, plan, request))
+    # a step that copies nothing keeps its time at the end
+    assert repair(_with(step="Shall we play it through over the weekend?"), plan, request, guard).step == (
+        "Shall we play it through over the weekend?"
+    )
+
+
+def test_a_time_phrase_comes_out_of_a_sentence_with_what_leads_it() -> None:
+    assert (
+        without_when("I'll send you the map in the next few days.", "next few days")
+        == "I'll send you the map."
+    )
+    assert without_when("Over the weekend, shall we try it?", "over the weekend") == "Shall we try it?"
+    assert when_first("Shall we try the Kinlochleven stage together by Friday?", "by Friday") == (
+        "By Friday, shall we try the Kinlochleven stage together?"
+    )
+    assert when_first("Kinlochleven is next, by Friday.", "by Friday") == "By Friday, Kinlochleven is next."
 
 
 def test_a_cut_never_leaves_a_bracket_open_or_a_sentence_broken_off() -> None:

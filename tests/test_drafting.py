@@ -244,14 +244,18 @@ def test_attempts_stop_at_the_setting() -> None:
 
 
 def test_a_step_still_copied_after_the_attempts_is_written_again_on_its_own() -> None:
-    fresh = "As promised, I'll send you my glaze recipe and firing schedule by Friday."
+    fresh = "As promised, I'll send you my glaze recipe and firing schedule"
     model = FakeChatModel([COPIED, COPIED, {"sentence": fresh}])
     draft = _drafter(model, attempts=2).draft(_request())
     assert len(model.calls) == 3
     task = _task(model, 2)
-    assert COPIED["next_step"] in task and "copies the notes" in task and "by Friday" in task
+    # asked again shorter, without its time: the model given the whole sentence gives it back
+    copied = COPIED["next_step"].removesuffix(" by Friday.")
+    assert f"<sentence>{copied}.</sentence>" in task and "copies the notes" in task
+    assert "at most ten words" in task and "by Friday" not in task
     assert "rehab" not in task and "hire me" not in task  # held-back clauses stay out of it too
-    assert draft.next_step == fresh and fresh in draft.body
+    # code puts the plan's time back
+    assert draft.next_step == fresh + " by Friday." and draft.next_step in draft.body
     assert draft.warnings == [] and draft.ok
 
 

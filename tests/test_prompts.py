@@ -12,7 +12,14 @@ from typing import Any
 import pytest
 
 from drafter import prompts
-from drafter.drafting import NO_DETAILS, WriterReply, build_messages, recall_messages, rewrite_messages
+from drafter.drafting import (
+    COPIED_PROBLEM,
+    NO_DETAILS,
+    WriterReply,
+    build_messages,
+    recall_messages,
+    rewrite_messages,
+)
 from drafter.models import Contact, DraftRequest, FollowUpContext, NextStep, Passage, Plan
 
 PASSAGES = [Passage(id="playbook#offer", source="playbook", text="Offer something small.")]
@@ -88,9 +95,10 @@ def test_every_prompt_renders_with_the_variables_the_pipeline_supplies(
     for request, plan in CASES:
         for feedback in ([], ["Say when."]):
             system, user = build_messages(request, plan, PASSAGES, feedback)
-            (rewrite,) = rewrite_messages("I'll send her the guide.", "it copies the notes", plan, request)
+            (rewrite,) = rewrite_messages("I'll send her the guide.", "it breaks off", plan, request)
+            (copied,) = rewrite_messages("I'll send her the guide.", COPIED_PROBLEM, plan, request)
             (recall,) = recall_messages("her talk on wood-fired kilns", plan, request)
-            for message in (system, user, rewrite, recall):
+            for message in (system, user, rewrite, copied, recall):
                 text = str(message.content)
                 assert "{{" not in text and "}}" not in text
     assert {name: prompts.variables(name) for name in rendered} == rendered
