@@ -8,8 +8,8 @@ failures as feedback, up to `Settings.attempts` times; the best attempt by the r
 and what still fails stays in its warnings, except a step sentence copied from the notes, said
 in the third person or broken off, which is written again on its own (a copied one shorter, with
 its time put back by code), and a recall that names no detail (or an email too short to recall
-the conversation), which gets one sentence about a shown detail it leaves out. A reply cut at the token limit is asked again with twice the room,
-so no draft fails for length.
+the conversation), which gets one sentence about a shown detail it leaves out. A reply cut at
+the token limit is asked again with twice the room, so no draft fails for length.
 """
 
 from __future__ import annotations
