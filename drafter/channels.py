@@ -124,6 +124,9 @@ KEEP_IN_TOUCH = "I'd love to stay in touch. Would you mind if I reach out to you
 # An ask is a question they can answer at once; its "when" follows it in a sentence of its own
 # ("Could you tell me the agronomist's name next week?" asks them to wait a week to say it).
 ASK_WHEN = "Any time {when} would be great."
+# A step with a time of its own past the follow-up's horizon ("Shall we walk that stage together
+# in May?") keeps it; when they will hear from the sender follows in a sentence of its own.
+LATER_WHEN = "I'll be in touch {when} about it."
 STEP_INSTRUCTIONS: tuple[str, ...] = (
     *(k.instruction for k in KIND.values()),
     *(k.unsourced for k in KIND.values()),

@@ -33,6 +33,7 @@ from .models import CheckResult, Draft, DraftParts, DraftRequest, FollowUpContex
 from .render import render
 from .repair import clean_sentence, door_open, repair, without_when
 from .text.overlap import distinctive, sentences, words
+from .text.speech import without_interjection
 from .text.whole import unfinished
 
 logger = logging.getLogger(__name__)
@@ -351,7 +352,7 @@ def rewrite_messages(step: str, problem: str, plan: Plan, request: DraftRequest)
     sender = request.sender.strip() or "the sender"
     shape = 'as a question "I" ask "you"' if plan.asks_them else 'as "I" speaking to "you"'
     if problem == COPIED_PROBLEM:
-        sentence = without_when(step, plan.follow_up_when) if plan.follow_up_when else step
+        sentence = without_when(step, plan.follow_up_when)
         task = prompts.render(
             "rewrite_copied",
             sender=sender,
@@ -434,7 +435,7 @@ def _one_sentence(
         return ""
     if stats is not None:
         stats.record(reply)
-    return clean_sentence(reply.data.get("sentence", ""))
+    return without_interjection(clean_sentence(reply.data.get("sentence", "")))  # not "Yes, let's ..."
 
 
 def _if_better(

@@ -13,7 +13,9 @@ or add the plan's own words.
   person ("Ben is restoring an Airstream", "ask her what it was") is turned to the second;
 - the next step carries the plan's "when" (a delivery, which happens now, is left as written); an
   ask is its question, then the "when" in a sentence of its own; a step that the "when" said last
-  makes a copy of the notes ("scan it and email it over the weekend") says it first;
+  makes a copy of the notes ("scan it and email it over the weekend") says it first; a time of
+  the step's own past the follow-up's horizon ("together in May") stays, the "when" said after it;
+- a step sentence that asks ("Shall we ...") ends in a question mark;
 - a short channel that runs over its length keeps one recall sentence: the one that names the
   most of the chosen details;
 - a subject that fails the guard, says again an earlier message's step or breaks off, is
@@ -28,14 +30,15 @@ import datetime as dt
 import logging
 import re
 
-from .channels import ASK_WHEN, CHANNEL, KEEP_IN_TOUCH, SUBJECT_MAX
+from .channels import ASK_WHEN, CHANNEL, KEEP_IN_TOUCH, LATER_WHEN, SUBJECT_MAX
 from .guard import Guard, instruction_echo
 from .models import DraftParts, DraftRequest, Plan
 from .render import render
-from .text.dates import find_when
+from .text.dates import time_spans
 from .text.overlap import distinctive, is_common, stem, words
 from .text.person import own_act, sizes_up, to_second_person, without_address
 from .text.sentences import sentences
+from .text.speech import as_question
 from .text.whole import trim_dangling, unfinished
 
 logger = logging.getLogger(__name__)
@@ -47,7 +50,10 @@ _SIGNOFF_RE = re.compile(
     r"\s*(?:(?:best|best regards|kind regards|warm regards|regards|cheers|thanks|thank you|warmly|sincerely)"
     r"\s*[,!.]?\s*|[-–—]\s*)[A-Z][\w.'-]*( [A-Z][\w.'-]*)?\s*$"
 )
-_WHEN_LEAD_RE = re.compile(r"^(in|within|by|over|during|sometime|some time)\s+(the\s+)?", re.IGNORECASE)
+# The words that lead a time phrase ("in the", "by"): they go with it when it is taken out or replaced.
+_LEAD_WORDS = r"in|within|by|over|on|during|for|sometime|some time"
+_LEAD_BEFORE = rf"(?:\b(?:{_LEAD_WORDS})\s+)?(?:\bthe\s+)?"
+_WHEN_LEAD_RE = re.compile(rf"^(?:{_LEAD_WORDS})\s+(?:the\s+)?", re.IGNORECASE)
 
 
 def clean_sentence(text: object) -> str:
@@ -96,26 +102,39 @@ def ask_with_when(step: str, when: str) -> str:
         if own_act(every[-1]):
             return with_when(step, when)
         found = len(every) - 1
-    question = " ".join(every[: found + 1])
-    said = [when, *(other[0] for other in [find_when(every[found], dt.date.today())] if other)]
-    for phrase in said:
-        question = without_when(question, phrase)
+    question = without_when(_without_times(" ".join(every[: found + 1])), when)
     if len(words(question)) < 3 or unfinished(question):
         return with_when(step, when)
     return f"{question} {ASK_WHEN.format(when=when)}"
 
 
-def without_when(sentence: str, when: str) -> str:
-    """The sentence without a time phrase (and the "in", "by" or "the" that leads it), capitalised."""
-    lead = r"(?:\b(?:in|within|by|over|on|during|for|sometime)\s+)?(?:the\s+)?"
-    text = re.sub(r",?\s*" + lead + re.escape(when) + r"\b,?", "", sentence, flags=re.I)
+def _tidy(text: str) -> str:
+    """A sentence after words were cut from it: single spaces, no space before its punctuation, no
+    comma to open it, capitalised."""
     text = re.sub(r"\s+([?.!,])", r"\1", " ".join(text.split())).lstrip(" ,")
     return text[:1].upper() + text[1:]
+
+
+def without_when(sentence: str, when: str) -> str:
+    """The sentence without a time phrase (and the "in", "by" or "the" that leads it), capitalised."""
+    if not when.strip():
+        return sentence
+    return _tidy(re.sub(r",?\s*" + _LEAD_BEFORE + re.escape(when) + r"\b,?", "", sentence, flags=re.I))
+
+
+def _without_times(sentence: str) -> str:
+    """The sentence without any time phrase of its own, each with the words that go with it
+    ("by early next week", "at the start of next month")."""
+    for span in reversed(time_spans(sentence, dt.date.today())):
+        sentence = sentence[: span.start].rstrip(" ,") + sentence[span.end :]
+    return _tidy(sentence)
 
 
 def when_first(sentence: str, when: str) -> str:
     """The sentence with its time phrase in front ("Over the weekend, I'll scan it and email it."):
     where the notes said the time right after the thing promised, said last it makes the copy."""
+    if not when.strip():
+        return sentence
     body = without_when(sentence, when)
     first = body.split()[0] if body.split() else ""
     if first != "I" and not first.startswith(("I'", "I’")) and is_common(first):
@@ -131,19 +150,19 @@ def _when_at_end(sentence: str, when: str) -> str:
 def _placed_when(sentence: str, when: str) -> str:
     core = _WHEN_LEAD_RE.sub("", when).strip()
     if core and core.lower() != when.lower():
-        words_before = r"(?:\b(?:in|within|by|over|on|during|for)\s+)?(?:\bthe\s+)?"
-        found = re.search(words_before + r"\b" + re.escape(core) + r"\b", sentence, re.I)
+        found = re.search(_LEAD_BEFORE + r"\b" + re.escape(core) + r"\b", sentence, re.I)
         if found:
             return sentence[: found.start()] + when + sentence[found.end() :]
     vague = _VAGUE_WHEN_RE.search(sentence)
     if vague:
         return sentence[: vague.start()] + when + sentence[vague.end() :]
-    other = find_when(sentence, dt.date.today())
-    if other and other[0] in sentence:  # another time said: the plan's replaces it, never beside it
-        at = sentence.index(other[0])
-        lead = re.search(r"\b(in|within|by|over|on)\s+(the\s+)?$", sentence[:at], re.I)
-        start = lead.start() if lead else at
-        return sentence[:start] + when + sentence[at + len(other[0]) :]
+    spans = time_spans(sentence, dt.date.today())
+    near = next((span for span in spans if span.day is not None), None)
+    if near:  # another time said: the plan's replaces it and the words that go with it, never beside it
+        return sentence[: near.start] + when + sentence[near.end :]
+    if spans:  # a time of the step's own past the horizon ("in May"): kept, the plan's said after it
+        end = "" if sentence.rstrip()[-1:] in (".", "!", "?") else "."
+        return f"{sentence.rstrip()}{end} {LATER_WHEN.format(when=when)}"
     return _when_at_end(sentence, when)
 
 
@@ -259,6 +278,7 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
     step = _unsigned(without_address(clean_sentence(parts.step), guard.contact_names), guard)
     *recall, step = spoken_to([*said, step], [*(recall_pronouns for _ in said), step_pronouns], guard)
     step = uncopied(step, guard) or step  # the promised thing in fewer of the notes' words
+    step = " ".join(as_question(one) for one in sentences(step)) or step  # a question asks
     if plan.asks_them:
         step = ask_with_when(step, plan.follow_up_when)
     elif not (plan.follow_up and plan.follow_up.kind == "deliver"):  # a delivery is now: no "today" added

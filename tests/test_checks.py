@@ -625,7 +625,25 @@ def test_a_step_whose_time_makes_the_copy_says_its_time_first() -> None:
     )
 
 
+def test_a_step_that_asks_ends_in_a_question_mark() -> None:
+    plan = _plan(
+        step_clause="we said we'd join the joint training camp", follow_up_when="in the next few weeks"
+    )
+    request = _request()
+    guard = Guard(request, plan)
+    step = "In the next few weeks, shall we join the joint training camp."
+    assert repair(_with(step=step), plan, request, guard).step == (
+        "In the next few weeks, shall we join the joint training camp?"
+    )
+    # a condition opened by "should" is no question
+    said = "Should you want the plans, I'll send them in the next few weeks."
+    assert repair(_with(step=said), plan, request, guard).step == said
+
+
 def test_a_time_phrase_comes_out_of_a_sentence_with_what_leads_it() -> None:
+    # nothing to take out: the sentence as it was, and no comma put in front of it
+    assert without_when("Shall we meet in the new year?", "") == "Shall we meet in the new year?"
+    assert when_first("Shall we meet in the new year?", " ") == "Shall we meet in the new year?"
     assert (
         without_when("I'll send you the map in the next few days.", "next few days")
         == "I'll send you the map."

@@ -259,6 +259,13 @@ def test_a_step_still_copied_after_the_attempts_is_written_again_on_its_own() ->
     assert draft.warnings == [] and draft.ok
 
 
+def test_a_rewrite_that_answers_the_request_first_is_kept_without_its_answer() -> None:
+    fresh = "As promised, I'll send you my glaze recipe and firing schedule"
+    model = FakeChatModel([COPIED, COPIED, {"sentence": "Sure, " + fresh[:1].lower() + fresh[1:]}])
+    draft = _drafter(model, attempts=2).draft(_request())
+    assert draft.next_step == fresh + " by Friday." and "Sure" not in draft.body
+
+
 def test_a_rewrite_that_is_no_better_is_not_kept() -> None:
     model = FakeChatModel([COPIED, COPIED, {"sentence": COPIED["next_step"]}])
     draft = _drafter(model, attempts=2).draft(_request())

@@ -49,6 +49,37 @@ from drafter.repair import ask_with_when, with_when
             "in the next few weeks",
             "I'll send it over in the next few weeks.",
         ),
+        # the words that lead or qualify the writer's time, or name the part of its day, go with it
+        (
+            "I will send you our audit methodology by the end of next week.",
+            "in the next few days",
+            "I will send you our audit methodology in the next few days.",
+        ),
+        ("I'll send it by early next week.", "in the next few days", "I'll send it in the next few days."),
+        (
+            "I'll send it at the start of next month.",
+            "in the next few weeks",
+            "I'll send it in the next few weeks.",
+        ),
+        ("I'll send it over tomorrow morning.", "this week", "I'll send it over this week."),
+        # a time of the step's own past the follow-up's horizon stays; the plan's follows it
+        (
+            "Shall we walk the Kinlochleven stage together in the spring?",
+            "in the next couple of weeks",
+            "Shall we walk the Kinlochleven stage together in the spring? "
+            "I'll be in touch in the next couple of weeks about it.",
+        ),
+        (
+            "I'll send you the audit by the end of the year.",
+            "in the next few days",
+            "I'll send you the audit by the end of the year. I'll be in touch in the next few days about it.",
+        ),
+        # a season that names a thing is no time
+        (
+            "I'll send you the summer school details.",
+            "in the next few days",
+            "I'll send you the summer school details in the next few days.",
+        ),
         # a replacement that would leave "the" without its noun gives way to the phrase at the end
         (
             "I'll share the recording of the December 3 session.",
@@ -78,6 +109,10 @@ def test_the_step_says_the_plans_when_once(sentence: str, when: str, repaired: s
         (
             "Next week, could you tell me which butcher you buy the rabbit from?",
             "Could you tell me which butcher you buy the rabbit from? Any time next week would be great.",
+        ),
+        (
+            "Could you send me the template by early next week?",
+            "Could you send me the template? Any time next week would be great.",
         ),
         (
             "Could you send me the template by Friday?",

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from drafter.text.clauses import plain_text, split_clauses
-from drafter.text.dates import default_when, find_when
+from drafter.text.dates import default_when, find_when, time_spans
 from drafter.text.language import in_another_language
 from drafter.text.names import greeting_name, is_name_cue, name_forms
 from drafter.text.overlap import copied_runs, distinctive, sentences, stem
@@ -19,6 +19,7 @@ from drafter.text.person import (
     to_third_person,
     whom_about,
 )
+from drafter.text.speech import as_question, without_interjection
 from drafter.text.whole import trim_dangling, unfinished
 
 TODAY = dt.date(2026, 11, 28)  # a Saturday
@@ -735,3 +736,66 @@ def test_whom_each_clause_of_a_note_is_about() -> None:
         "",
         "contact",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "near"),
+    [
+        # what leads and qualifies the phrase, and the part of the day, are part of it
+        ("I'll send it by the end of next week.", ["by the end of next week"], [True]),
+        ("Shall we talk at the start of next month?", ["at the start of next month"], [True]),
+        (
+            "I'll call tomorrow morning, or by early next week.",
+            ["tomorrow morning", "by early next week"],
+            [True, True],
+        ),
+        # "over" can end a verb ("send it over"): it never leads a time
+        ("I'll send it over tomorrow.", ["tomorrow"], [True]),
+        # a season or the year is a time past the horizon; a season that names a thing is none
+        ("Shall we walk it together in the spring?", ["in the spring"], [False]),
+        ("I'll finish the audit by the end of the year.", ["by the end of the year"], [False]),
+        ("I'll send the summer school details.", [], []),
+        # "the" before a date that names a thing is not taken with it
+        ("the recording of the December 3 session", ["December 3"], [True]),
+    ],
+)
+def test_time_spans_carry_the_words_that_go_with_them(text: str, spans: list[str], near: list[bool]) -> None:
+    today = dt.date(2026, 12, 2)
+    found = time_spans(text, today)
+    assert [s.text for s in found] == spans
+    assert [s.day is not None for s in found] == near
+    assert all(text[s.start : s.end] == s.text for s in found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "said"),
+    [
+        ("Shall we join the joint training camp.", "Shall we join the joint training camp?"),
+        (
+            "In the next few weeks, could you tell me the name.",
+            "In the next few weeks, could you tell me the name?",
+        ),
+        ("Would you mind sharing it?", "Would you mind sharing it?"),
+        # a statement, a condition and a trailing ellipsis stay as they are
+        ("I will send it.", "I will send it."),
+        ("Should you need anything, I'm here.", "Should you need anything, I'm here."),
+        ("Next week, I will send it.", "Next week, I will send it."),
+        ("Do you know...", "Do you know..."),
+    ],
+)
+def test_a_sentence_that_asks_ends_in_a_question_mark(sentence: str, said: str) -> None:
+    assert as_question(sentence) == said
+
+
+@pytest.mark.parametrize(
+    ("sentence", "said"),
+    [
+        ("Yes, let's walk the Fort William stage together.", "Let's walk the Fort William stage together."),
+        ("Sure! I'll send you the map.", "I'll send you the map."),
+        # too little left to be the sentence, or no interjection at all: unchanged
+        ("Yes, please do.", "Yes, please do."),
+        ("Yesterday's talk was great.", "Yesterday's talk was great."),
+    ],
+)
+def test_the_models_reply_to_the_request_is_not_part_of_the_sentence(sentence: str, said: str) -> None:
+    assert without_interjection(sentence) == said

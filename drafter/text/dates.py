@@ -11,12 +11,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 import dateparser
 
 from ..channels import KIND
 
-__all__ = ["HORIZON_DAYS", "default_when", "find_when"]
+__all__ = ["HORIZON_DAYS", "TimeSpan", "default_when", "find_when", "time_spans"]
 
 HORIZON_DAYS = 75
 
@@ -174,3 +175,48 @@ def default_when(kind: str, today: dt.date) -> tuple[str, dt.date]:
     """The kind's conventional rough time, for a step whose clause names none."""
     spec = KIND.get(kind, KIND["keep_in_touch"])
     return spec.when, today + dt.timedelta(days=spec.days)
+
+
+# A time phrase with the words around it that go with it when it is replaced or taken out: what
+# leads it ("by", "at the start of"; not "over", which can end a verb: "send it over"), what
+# qualifies it ("early") and the part of the day after it ("tomorrow morning"). Seasons and the
+# year are times too, past any follow-up's horizon; said bare they can name a thing ("the summer
+# school"), so they count only where a clause goes on or ends after them.
+_SPAN_LEAD = (
+    r"(?:\b(?:by|before|until|till|in|on|at|around|within|during|for|from|sometime|some time)\s+(?:the\s+)?)?"
+    r"(?:(?:the\s+)?(?:very\s+)?(?:end|start|beginning|middle|rest)\s+of\s+)?(?:\b(?:early|late|mid|later)[\s-]+)?"
+)
+_SEASON = r"(?:spring|summer|autumn|fall|winter)"
+_FAR = (
+    rf"(?:(?:(?:this|next|coming|the)\s+)(?:{_SEASON}|year|new year)|{_SEASON}|next year)"
+    r"(?=\s*(?:[,.!?;:)]|$)|\s+(?:and|or|but|so|to|when|once|if|as|I|we|you)\b)"
+)
+_SPAN_RE = re.compile(
+    _SPAN_LEAD + rf"(?:(?P<near>{_PHRASE_RE.pattern})|(?P<far>\b(?:{_FAR})))"
+    r"(?:\s+(?:morning|afternoon|evening|night|am|pm)\b)?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class TimeSpan:
+    """A time phrase in a text, with its leading and trailing words: where it is, and the date it
+    means within the horizon (None for a time past it, or one no date can be read from)."""
+
+    start: int
+    end: int
+    text: str
+    day: dt.date | None
+
+
+def time_spans(text: str, today: dt.date) -> list[TimeSpan]:
+    """Every time phrase in the text, in order, each with the words that go with it."""
+    horizon = today + dt.timedelta(days=HORIZON_DAYS)
+    found = []
+    for match in _SPAN_RE.finditer(text):
+        day = None
+        if match.group("near"):
+            day = _resolve(_expand_days(_in_full(match.group("near"))), today)
+            day = day if day is not None and today < day <= horizon else None
+        found.append(TimeSpan(match.start(), match.end(), match.group(0), day))
+    return found
