@@ -3,7 +3,8 @@ or add the plan's own words.
 
 - the greeting uses the plan's name and the message is signed by the sender;
 - a recall sentence that copies the notes is cut short at a phrase boundary before the copying
-  reaches the guard's length, or dropped when no such cut leaves a sentence;
+  reaches the guard's length, or dropped when no such cut leaves a sentence; a step is cut so only
+  when the cut leaves it more than a verb and its person ("I'd love to ask you.");
 - a recall sentence that carries a word from a clause the writer was not shown, comes close to
   a private clause, restates the next step or says again an earlier message's step is dropped
   (the next attempt is asked to write it afresh if nothing is left), and so is one that repeats
@@ -221,6 +222,10 @@ def uncopied(sentence: str, guard: Guard) -> str:
     return ""
 
 
+# A step cut to end on an object pronoun has lost what it asks for or gives.
+_OBJECT_LAST_RE = re.compile(r"\b(?:you|me|us|them|him|her|it)\W*$", re.IGNORECASE)
+
+
 def _said_once(text: str) -> str:
     """The text without a sentence that repeats, word for word, one before it."""
     seen: set[tuple[str, ...]] = set()
@@ -277,7 +282,11 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
     ]
     step = _unsigned(without_address(clean_sentence(parts.step), guard.contact_names), guard)
     *recall, step = spoken_to([*said, step], [*(recall_pronouns for _ in said), step_pronouns], guard)
-    step = uncopied(step, guard) or step  # the promised thing in fewer of the notes' words
+    # The promised thing in fewer of the notes' words, unless the cut takes the thing itself and
+    # leaves the verb and its person ("I'd love to ask you."): then it stays whole, for the rewrite.
+    short = uncopied(step, guard)
+    if short and not _OBJECT_LAST_RE.search(short):
+        step = short
     step = " ".join(as_question(one) for one in sentences(step)) or step  # a question asks
     if plan.asks_them:
         step = ask_with_when(step, plan.follow_up_when)

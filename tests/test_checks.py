@@ -625,6 +625,28 @@ def test_a_step_whose_time_makes_the_copy_says_its_time_first() -> None:
     )
 
 
+def test_a_copied_step_is_not_cut_short_of_what_it_is_about() -> None:
+    said = "I want to ask her for the name of the supplier of the cobalt oxide she glazes with"
+    plan = _plan(step_clause=said, next_step_type="ask", follow_up_when="next week")
+    request = _request(notes=NOTES + "\n- " + said)
+    guard = Guard(request, plan)
+    step = "I'd love to ask you for the name of the supplier of the cobalt oxide you glaze with."
+    assert guard.copied(step) and uncopied(step, guard) == "I'd love to ask you."
+    # cut there, the ask would lose its object: the step stays whole for the rewrite to say afresh
+    fixed = repair(_with(step=step), plan, request, guard)
+    assert fixed.step.startswith(step.removesuffix(".")) and "no_copy" in _failed(_run(fixed, plan, request))
+    # a cut that keeps what the step is about is kept
+    plan = _plan(step_clause="I'll send her my glaze recipe", follow_up_when="by Friday")
+    request = _request(
+        notes=NOTES + "\n- " + "send my glaze recipe for the cobalt blue from the Oaxaca workshop"
+    )
+    guard = Guard(request, plan)
+    step = "I'll send you my glaze recipe for the cobalt blue from the Oaxaca workshop."
+    assert repair(_with(step=step), plan, request, guard).step == (
+        "I'll send you my glaze recipe for the cobalt blue by Friday."
+    )
+
+
 def test_a_step_that_asks_ends_in_a_question_mark() -> None:
     plan = _plan(
         step_clause="we said we'd join the joint training camp", follow_up_when="in the next few weeks"
