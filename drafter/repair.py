@@ -2,6 +2,7 @@
 or add the plan's own words.
 
 - the greeting uses the plan's name and the message is signed by the sender;
+- a sentence that says the writer's instructions before a colon keeps only what follows it;
 - a recall sentence that copies the notes is cut short at a phrase boundary before the copying
   reaches the guard's length, or dropped when no such cut leaves a sentence; a step is cut so only
   when the cut leaves it more than a verb and its person ("I'd love to ask you.");
@@ -258,6 +259,20 @@ def spoken_to(texts: list[str], pronouns: list[bool], guard: Guard) -> list[str]
     return out
 
 
+def _without_told_lead(text: str) -> str:
+    """The text without a lead-in that says the writer's instructions before a colon ("I'd love to
+    ask you for the small thing from the notes, politely, as a question: Would you recommend ...?"
+    -> "Would you recommend ...?"), when what follows the colon is a sentence of its own."""
+    kept = []
+    for sentence in sentences(text):
+        head, colon, tail = sentence.partition(":")
+        if colon and instruction_echo(head) and len(words(tail)) >= 3 and not instruction_echo(tail):
+            tail = tail.strip()
+            sentence = tail[:1].upper() + tail[1:]
+        kept.append(sentence)
+    return " ".join(kept) if kept else text
+
+
 def _unsigned(sentence: str, guard: Guard) -> str:
     """A sentence without the sender's name it opens with as if signing or speaking to themselves
     ("Elin Berg, thank you for ..." -> "Thank you for ...")."""
@@ -276,11 +291,13 @@ def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -
     recall_pronouns = not guard.someone_else_in(plan.shown)
     # The greeting names them once: a body sentence that opens by naming them again loses it.
     said = [
-        _unsigned(without_address(clean_sentence(s), guard.contact_names), guard)
+        _unsigned(without_address(_without_told_lead(clean_sentence(s)), guard.contact_names), guard)
         for s in parts.recall
         if str(s).strip()
     ]
-    step = _unsigned(without_address(clean_sentence(parts.step), guard.contact_names), guard)
+    step = _unsigned(
+        without_address(_without_told_lead(clean_sentence(parts.step)), guard.contact_names), guard
+    )
     *recall, step = spoken_to([*said, step], [*(recall_pronouns for _ in said), step_pronouns], guard)
     # The promised thing in fewer of the notes' words, unless the cut takes the thing itself and
     # leaves the verb and its person ("I'd love to ask you."): then it stays whole, for the rewrite.

@@ -625,6 +625,21 @@ def test_a_step_whose_time_makes_the_copy_says_its_time_first() -> None:
     )
 
 
+def test_the_instructions_said_before_a_colon_leave_the_step() -> None:
+    plan = _plan(
+        step_clause="ask her which clay body she fires", next_step_type="ask", follow_up_when="next week"
+    )
+    request = _request()
+    guard = Guard(request, plan)
+    told = "I'd love to ask you for the small thing from the notes, politely, as a question: "
+    fixed = repair(_with(step=told + "Which clay body do you fire?"), plan, request, guard)
+    assert fixed.step == "Which clay body do you fire? Any time next week would be great."
+    assert "voice" not in _failed(_run(fixed, plan, request))
+    # a colon after words of the sender's own stays
+    said = "One question: which clay body do you fire?"
+    assert repair(_with(step=said), plan, request, guard).step.startswith(said)
+
+
 def test_a_copied_step_is_not_cut_short_of_what_it_is_about() -> None:
     said = "I want to ask her for the name of the supplier of the cobalt oxide she glazes with"
     plan = _plan(step_clause=said, next_step_type="ask", follow_up_when="next week")

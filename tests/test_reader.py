@@ -447,6 +447,16 @@ def test_a_step_that_says_nothing_by_itself_takes_the_clause_it_answers() -> Non
     assert alone.step_clause == "happy to!"
 
 
+def test_a_topic_that_a_step_answers_is_still_a_detail() -> None:
+    train = _clause("sat next to her on the train from Boston", "topic", 0)
+    talked = _clause("We chatted about bouldering and the new climbing gym in Brooklyn.", "topic", 41)
+    both = _clause("We both want to try it", "plan", 108)
+    plan = _hand_plan([train, talked, both])
+    assert plan.step_clause == f"{talked.text} {both.text}"
+    assert talked.text in plan.details  # what you talked about, though the step takes it along
+    assert both.text not in plan.details  # the step's own clause is no detail
+
+
 def test_details_are_the_channels_number_in_the_order_of_the_notes() -> None:
     topics = [
         _clause("she paints botanical murals in Oaxaca", "topic", 0),

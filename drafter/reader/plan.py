@@ -167,6 +167,13 @@ def _within(clause: ReadClause, step: ReadClause | None) -> bool:
     return step is not None and step.start <= clause.start and clause.end <= step.end
 
 
+def _answered(clause: ReadClause, step: ReadClause | None) -> bool:
+    """Whether the clause is the one a step that says nothing by itself answers (see
+    `_with_antecedent`): "We chatted about the new climbing gym." before "We both want to try it"
+    is still what you talked about."""
+    return step is not None and clause.start == step.start and clause.end < step.end
+
+
 def _says_something(text: str, name: str = "") -> bool:
     """Whether a clause in common words still says something: a few words, not a lead-in to
     what follows ("From his website:"), a fragment ("nice chat.") or only who they are ("and
@@ -240,13 +247,14 @@ def choose_details(
     bio): it is what they wrote about themselves, not something the two of you talked about. A
     clause that a private turn qualifies (see `_qualified_by_a_secret`; `text` is the plain text
     of the notes) is never a detail. In a note about several people, a clause about someone else
-    (`others`: "Rhian runs the farm shop", to Gwilym) is a detail only when nothing else is."""
+    (`others`: "Rhian runs the farm shop", to Gwilym) is a detail only when nothing else is. The
+    step's own clause (`exclude`) is no detail; a topic it answers is."""
     qualified = _qualified_by_a_secret(reading, text) if text else set()
     eligible = [
         c
         for c in reading.clauses
         if c.role == "topic"
-        and not _within(c, exclude)
+        and not (_within(c, exclude) and not _answered(c, exclude))
         and not c.block
         and _safe(c)
         and not (name and is_name_cue(c.text, name))
