@@ -160,13 +160,20 @@ def _resolve(phrase: str, today: dt.date) -> dt.date | None:
     return day if isinstance(day, dt.date) else None
 
 
+def _within_horizon(found: str, today: dt.date) -> tuple[str, dt.date | None]:
+    """A phrase `_PHRASE_RE` found, said in full, and its date when that falls within the horizon."""
+    phrase = _expand_days(_in_full(found))
+    day = _resolve(phrase, today)
+    return phrase, (
+        day if day is not None and today < day <= today + dt.timedelta(days=HORIZON_DAYS) else None
+    )
+
+
 def find_when(text: str, today: dt.date) -> tuple[str, dt.date] | None:
     """The first time phrase in the text that means a date within the horizon, as (phrase, date)."""
-    horizon = today + dt.timedelta(days=HORIZON_DAYS)
     for match in _PHRASE_RE.finditer(text):
-        phrase = _expand_days(_in_full(match.group(0)))
-        day = _resolve(phrase, today)
-        if day is not None and today < day <= horizon:
+        phrase, day = _within_horizon(match.group(0), today)
+        if day is not None:
             return phrase, day
     return None
 
@@ -211,12 +218,8 @@ class TimeSpan:
 
 def time_spans(text: str, today: dt.date) -> list[TimeSpan]:
     """Every time phrase in the text, in order, each with the words that go with it."""
-    horizon = today + dt.timedelta(days=HORIZON_DAYS)
     found = []
     for match in _SPAN_RE.finditer(text):
-        day = None
-        if match.group("near"):
-            day = _resolve(_expand_days(_in_full(match.group("near"))), today)
-            day = day if day is not None and today < day <= horizon else None
+        day = _within_horizon(match.group("near"), today)[1] if match.group("near") else None
         found.append(TimeSpan(match.start(), match.end(), match.group(0), day))
     return found
