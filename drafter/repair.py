@@ -52,9 +52,13 @@ _SIGNOFF_RE = re.compile(
     r"\s*(?:(?:best|best regards|kind regards|warm regards|regards|cheers|thanks|thank you|warmly|sincerely)"
     r"\s*[,!.]?\s*|[-–—]\s*)[A-Z][\w.'-]*( [A-Z][\w.'-]*)?\s*$"
 )
-# The words that lead a time phrase ("in the", "by"): they go with it when it is taken out or replaced.
+# The words that lead a time phrase ("in the", "by the end of"): they go with it when it is taken
+# out or replaced.
 _LEAD_WORDS = r"in|within|by|over|on|during|for|sometime|some time"
-_LEAD_BEFORE = rf"(?:\b(?:{_LEAD_WORDS})\s+)?(?:\bthe\s+)?"
+_LEAD_BEFORE = (
+    rf"(?:\b(?:{_LEAD_WORDS})\s+)?(?:\bthe\s+)?"
+    r"(?:(?:very\s+)?(?:end|start|beginning|middle)\s+of\s+(?:the\s+)?)?"
+)
 _WHEN_LEAD_RE = re.compile(rf"^(?:{_LEAD_WORDS})\s+(?:the\s+)?", re.IGNORECASE)
 
 

@@ -57,6 +57,11 @@ from drafter.repair import ask_with_when, with_when
         ),
         ("I'll send it by early next week.", "in the next few days", "I'll send it in the next few days."),
         (
+            "I'll send the notes by the end of the next few days.",
+            "in the next few days",
+            "I'll send the notes in the next few days.",
+        ),
+        (
             "I'll send it at the start of next month.",
             "in the next few weeks",
             "I'll send it in the next few weeks.",
