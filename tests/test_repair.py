@@ -16,7 +16,7 @@ from drafter.repair import ask_with_when, with_when
             "in the next few days",
             "I will send you the link to my notes in the next few days.",
         ),
-        ("Would you have 20 minutes in early December?", "next week", "Would you have 20 minutes next week?"),
+        ("Would you have 20 minutes in two weeks?", "next week", "Would you have 20 minutes next week?"),
         (
             "May I reach out again soon?",
             "in the next few weeks",

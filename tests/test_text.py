@@ -755,8 +755,9 @@ def test_whom_each_clause_of_a_note_is_about() -> None:
         ("Shall we walk it together in the spring?", ["in the spring"], [False]),
         ("I'll finish the audit by the end of the year.", ["by the end of the year"], [False]),
         ("I'll send the summer school details.", [], []),
-        # "the" before a date that names a thing is not taken with it
-        ("the recording of the December 3 session", ["December 3"], [True]),
+        # a date between "the" (or "our") and a noun names a thing: no time of the sentence's own
+        ("the recording of the December 3 session", [], []),
+        ("Shall we move our Friday call to next week?", ["next week"], [True]),
     ],
 )
 def test_time_spans_carry_the_words_that_go_with_them(text: str, spans: list[str], near: list[bool]) -> None:

@@ -216,10 +216,23 @@ class TimeSpan:
     day: dt.date | None
 
 
+# A date said between "the" (or "your", "our") and a noun names a thing ("the December 3 session",
+# "our Friday call"): it is no time of the sentence's own.
+_BEFORE_THING_RE = re.compile(r"\b(?:the|a|an|your|my|our|his|their)\s+$", re.IGNORECASE)
+_THING_AFTER_RE = re.compile(r"\s+(?!(?:and|or|but|so|to|when|once|if|as|at|by|for|with)\b)[a-z]")
+
+
 def time_spans(text: str, today: dt.date) -> list[TimeSpan]:
     """Every time phrase in the text, in order, each with the words that go with it."""
     found = []
     for match in _SPAN_RE.finditer(text):
+        if (
+            match.group("near")
+            and match.start("near") == match.start()
+            and _BEFORE_THING_RE.search(text, 0, match.start())
+            and _THING_AFTER_RE.match(text, match.end())
+        ):
+            continue
         day = _within_horizon(match.group("near"), today)[1] if match.group("near") else None
         found.append(TimeSpan(match.start(), match.end(), match.group(0), day))
     return found
