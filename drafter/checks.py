@@ -16,13 +16,13 @@ from functools import lru_cache
 import numpy as np
 
 from .channels import CHANNEL, KEEP_IN_TOUCH, STEP_FEEDBACK, SUBJECT_MAX
-from .guard import THIRD_PERSON_RE, Guard, instruction_echo
+from .guard import Guard, instruction_echo
 from .models import CheckResult, Draft, DraftParts, DraftRequest, Plan
 from .reader import promise_chance
 from .retrieval.embeddings import load_encoder
 from .text.dates import HORIZON_DAYS
 from .text.overlap import content_words, distinctive, is_common, meaning_words, stem, words
-from .text.person import announces_asking, commits, opening_address, sizes_up
+from .text.person import THIRD_PERSON, announces_asking, commits, opening_address, sizes_up
 from .text.sentences import sentences
 from .text.whole import unfinished
 
@@ -273,10 +273,10 @@ def check_voice(
             before = before[: -len(title)].rstrip()
         if not _spoken_to(before, text[match.end() :]):
             return _result("voice", False, f"talk to {name}, not about them")
-    if THIRD_PERSON_RE.search(parts.step):
+    if THIRD_PERSON.search(parts.step):
         return _result("voice", False, "the next step says 'he' or 'she' where it should say 'you'")
     recall = " ".join(parts.recall)
-    if not guard.someone_else_in(plan.shown) and THIRD_PERSON_RE.search(recall):
+    if not guard.someone_else_in(plan.shown) and THIRD_PERSON.search(recall):
         return _result("voice", False, "it says 'she' or 'he' where it should say 'you'")
     if unclear := guard.unclear_pronouns(recall):
         return _result(

@@ -28,11 +28,12 @@ from pydantic import BaseModel, ConfigDict
 from . import checks, llm, prompts
 from .channels import CHANNEL, FOLLOW_UP_INSTRUCTION, KIND
 from .errors import TruncatedReply
-from .guard import THIRD_PERSON_RE, Guard, instruction_echo
+from .guard import Guard, instruction_echo
 from .models import CheckResult, Draft, DraftParts, DraftRequest, FollowUpContext, Passage, Plan
 from .render import render
 from .repair import clean_sentence, door_open, repair, without_when
 from .text.overlap import distinctive, sentences, words
+from .text.person import THIRD_PERSON
 from .text.speech import without_interjection
 from .text.whole import unfinished
 
@@ -332,7 +333,7 @@ def step_problem(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Gu
         return COPIED_PROBLEM
     if instruction_echo(parts.step):
         return "it repeats the instructions the writer was given instead of saying the step"
-    if THIRD_PERSON_RE.search(parts.step):  # the voice check allows no "he" or "she" in the step
+    if THIRD_PERSON.search(parts.step):  # the voice check allows no "he" or "she" in the step
         return 'it speaks about them as "he" or "she" instead of to them as "you"'
     if unfinished(parts.step):
         return "it breaks off before the sentence is finished"

@@ -91,7 +91,6 @@ def example_stems() -> frozenset[str]:
 
 
 # "He", "she" and their forms: about the contact, where a message should say "you".
-THIRD_PERSON_RE = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
 
 
 def _bare(sentence: str, when: str) -> str:

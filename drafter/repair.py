@@ -39,7 +39,7 @@ from .render import render
 from .text.dates import time_spans
 from .text.overlap import distinctive, is_common, stem, words
 from .text.person import own_act, sizes_up, to_second_person, without_address
-from .text.sentences import sentences
+from .text.sentences import sentences, upper_first
 from .text.speech import as_question
 from .text.whole import trim_dangling, unfinished
 
@@ -68,7 +68,7 @@ def clean_sentence(text: object) -> str:
     value = _SIGNOFF_RE.sub("", _GREETING_RE.sub("", value, count=1)).strip()
     if value and value[-1] not in ".!?":
         value += "."
-    return value[:1].upper() + value[1:]
+    return upper_first(value)
 
 
 # A vague time the writer may put in place of the plan's ("in the next few weeks", "in a few
@@ -118,7 +118,7 @@ def _tidy(text: str) -> str:
     """A sentence after words were cut from it: single spaces, no space before its punctuation, no
     comma to open it, capitalised."""
     text = re.sub(r"\s+([?.!,])", r"\1", " ".join(text.split())).lstrip(" ,")
-    return text[:1].upper() + text[1:]
+    return upper_first(text)
 
 
 def without_when(sentence: str, when: str) -> str:
@@ -145,7 +145,7 @@ def when_first(sentence: str, when: str) -> str:
     first = body.split()[0] if body.split() else ""
     if first != "I" and not first.startswith(("I'", "I’")) and is_common(first):
         body = body[:1].lower() + body[1:]
-    return f"{when[:1].upper()}{when[1:]}, {body}" if body else sentence
+    return f"{upper_first(when)}, {body}" if body else sentence
 
 
 def _when_at_end(sentence: str, when: str) -> str:
@@ -272,7 +272,7 @@ def _without_told_lead(text: str) -> str:
         head, colon, tail = sentence.partition(":")
         if colon and instruction_echo(head) and len(words(tail)) >= 3 and not instruction_echo(tail):
             tail = tail.strip()
-            sentence = tail[:1].upper() + tail[1:]
+            sentence = upper_first(tail)
         kept.append(sentence)
     return " ".join(kept) if kept else text
 
@@ -285,7 +285,7 @@ def _unsigned(sentence: str, guard: Guard) -> str:
     if not found:
         return sentence
     rest = sentence[found.end() :]
-    return rest[:1].upper() + rest[1:]
+    return upper_first(rest)
 
 
 def repair(parts: DraftParts, plan: Plan, request: DraftRequest, guard: Guard) -> DraftParts:

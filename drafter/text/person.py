@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from .names import TITLE_PATTERN
 from .overlap import WORD_RE, is_common, stem
-from .sentences import sentences
+from .sentences import sentences, upper_first
 
 __all__ = [
     "PERSON_NOUNS",
@@ -171,7 +171,7 @@ def _shift(text: str, pattern: str, possessive: str) -> str:
                 word = f"you{verb.group(1)}{_agree(verb.group(2))}"
                 consumed = verb.end()
         if start_of_sentence:
-            word = word[:1].upper() + word[1:]
+            word = upper_first(word)
         out.append(text[at : match.start()] + word)
         at = match.end() + consumed
     out.append(text[at:])
@@ -303,7 +303,7 @@ def without_address(sentence: str, names: Iterable[str]) -> str:
     """The sentence without the form of address it opens with, capitalised again."""
     address = opening_address(sentence, names)
     rest = sentence[len(address) :]
-    return rest[:1].upper() + rest[1:] if address and rest.strip() else sentence
+    return upper_first(rest) if address and rest.strip() else sentence
 
 
 _THIRD = {

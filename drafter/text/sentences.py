@@ -20,7 +20,7 @@ from functools import lru_cache
 import pysbd
 from wordfreq import zipf_frequency
 
-__all__ = ["sentence_spans", "sentences"]
+__all__ = ["sentence_spans", "sentences", "upper_first"]
 
 _CALENDAR = (
     "Jan|Feb|Mar|Apr|May|Jun|June|Jul|July|Aug|Sep|Sept|Oct|Nov|Dec|"
@@ -91,3 +91,8 @@ def sentences(text: str) -> list[str]:
     for line in text.split("\n"):
         out += [s for a, b in sentence_spans(line) if (s := line[a:b].strip())]
     return out
+
+
+def upper_first(text: str) -> str:
+    """The text with its first letter a capital and the rest as written."""
+    return text[:1].upper() + text[1:]

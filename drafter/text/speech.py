@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from .sentences import upper_first
+
 __all__ = ["as_question", "without_interjection"]
 
 _AUXILIARIES = (
@@ -53,4 +55,4 @@ def without_interjection(sentence: str) -> str:
     if not found or len(sentence[found.end() :].split()) < _MIN_LEFT:
         return sentence
     rest = sentence[found.end() :]
-    return rest[:1].upper() + rest[1:]
+    return upper_first(rest)
