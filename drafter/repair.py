@@ -16,7 +16,8 @@ or add the plan's own words.
 - the next step carries the plan's "when" (a delivery, which happens now, is left as written); an
   ask is its question, then the "when" in a sentence of its own; a step that the "when" said last
   makes a copy of the notes ("scan it and email it over the weekend") says it first; a time of
-  the step's own past the follow-up's horizon ("together in May") stays, the "when" said after it;
+  the step's own past the follow-up's horizon ("together in May") stays, the "when" said after it,
+  and a date that names a thing ("the December 3 session") is no time of the step's;
 - a step sentence that asks ("Shall we ...") ends in a question mark;
 - a short channel that runs over its length keeps one recall sentence: the one that names the
   most of the chosen details;

@@ -29,6 +29,7 @@ from drafter.reader.plan import (
     STEP_PRIVATE_MAX,
     choose_step,
     make_plan,
+    their_promise,
 )
 from drafter.text.clauses import Span, plain_text
 
@@ -431,7 +432,35 @@ def test_another_persons_promise_is_not_this_messages_step() -> None:
     plan = _hand_plan([theirs, ask], name="Yusuf Adeyemi")
     assert (plan.next_step_type, plan.step_clause) == ("ask", ask.text)
     own = _clause("Yusuf said he'd send me his code-of-conduct template", "request", 0)
-    assert _hand_plan([own, ask], name="Yusuf Adeyemi").next_step_type == "offer"
+    assert _hand_plan([own], name="Yusuf Adeyemi").next_step_type == "ask"
+
+
+@pytest.mark.parametrize(
+    ("text", "theirs"),
+    [
+        ("She said she'd send me the slides with the financing model.", True),
+        ("he'll intro me to Dana at the co-op", True),
+        ("and she will forward the paper on ferrites", True),
+        ("Yusuf promised to send his template", True),
+        # the sender's own promise, their request of the sender, a wish and a past act are not
+        ("I'll send her the slides", False),
+        ("She asked if I'd share the migration notes", False),
+        ("she'd love an intro to my editor", False),
+        ("she'd moved to Leeds in the spring", False),
+        ("Kwame said he'd send everyone his template", False),
+    ],
+)
+def test_the_contacts_own_promise_is_theirs(text: str, theirs: bool) -> None:
+    assert their_promise(text, "Yusuf Adeyemi") is theirs
+
+
+def test_the_contacts_promise_is_taken_up_as_an_ask() -> None:
+    slides = _clause("She said she'd send me the slides with the financing model.", "request", 60)
+    plan = _hand_plan([_clause("Her talk on community solar co-ops was great.", "topic", 0), slides])
+    assert (plan.next_step_type, plan.step_clause) == ("ask", slides.text)
+    # a promise of the sender's own comes first
+    mine = _clause("I'll send her my notes on the grid tie-in", "promise", 120)
+    assert _hand_plan([slides, mine]).step_clause == mine.text
 
 
 def test_a_step_that_says_nothing_by_itself_takes_the_clause_it_answers() -> None:

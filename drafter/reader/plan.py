@@ -50,6 +50,7 @@ __all__ = [
     "choose_details",
     "choose_step",
     "make_plan",
+    "their_promise",
 ]
 
 MAX_SHOWN_WORDS = 40  # a longer clause (a pasted bio) is never shown whole
@@ -104,6 +105,36 @@ def _someone_elses(text: str, name: str) -> bool:
     return word.lower() not in own and not word.isupper() and zipf_frequency(word.lower(), "en") < 4.0
 
 
+# A clause that opens with the contact doing something for the sender ("She said she'd send me the
+# slides", "he'll intro me to Dana", "Yusuf promised to forward it"): a wish ("she'd love ...") or
+# what they had done ("she'd moved") is not one.
+_THEIR_PROMISE_RE = re.compile(
+    r"^\W*(?:(?:and|so|but|then|also|plus)\s+)?(?P<who>she|he|they|[A-Z][\w'’-]*)"
+    r"(?:\s+(?:also|even|kindly|then))?"
+    r"(?:\s+(?:said|says|promised|mentioned)\s+(?:that\s+)?(?:she|he|they)(?:['’]d|['’]ll|\s+would|\s+will)"
+    r"|['’]ll|['’]d|\s+will|\s+would|\s+promised\s+to|\s+(?:is|['’]s)\s+(?:going\s+to|gonna))"
+    r"\s+(?:\w+ly\s+)?(?!(?:love|like|want|need|prefer|be|have|rather)\b)(?![a-z]+ed\b)[a-z]+\b",
+    re.IGNORECASE,
+)
+
+
+def their_promise(text: str, name: str) -> bool:
+    """Whether a clause says what the contact (a "she" or "he", or a word of their `name`) will
+    do for the sender: not the sender's step to offer, but theirs, which the sender may take up."""
+    found = _THEIR_PROMISE_RE.match(text)
+    if not found:
+        return False
+    who = found.group("who")
+    own = {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", name)}
+    return who.lower() in {"she", "he", "they"} or who.lower() in own
+
+
+def _as_step_role(clause: ReadClause, role: str, name: str) -> str:
+    """The step role a clause stands for: the contact's own promise is the sender's ask (to take
+    them up on it, "Could you send the slides when you have a moment?"), not an offer."""
+    return "ask" if role in KIND_OF_ROLE and role != "ask" and their_promise(clause.text, name) else role
+
+
 def choose_step(
     reading: Reading,
     hint: str | None = None,
@@ -115,11 +146,16 @@ def choose_step(
 ) -> tuple[str, ReadClause | None]:
     """The next-step kind and the clause that carries it (None for keep-in-touch): first among
     the clauses the reader labels a step with confidence, then among those it finds likely to be
-    one; within each, by the order of ROLE_PRIORITY."""
+    one; within each, by the order of ROLE_PRIORITY. Another person's promise is no step, and the
+    contact's own promise is one to ask about (see `_as_step_role`)."""
     safe = [c for c in reading.clauses if _step_safe(c, private_max) and not _someone_elses(c.text, name)]
-    sure = [(c, c.role, c.confidence) for c in safe if c.role in KIND_OF_ROLE and c.confidence >= confidence]
+    sure = [
+        (c, _as_step_role(c, c.role, name), c.confidence)
+        for c in safe
+        if c.role in KIND_OF_ROLE and c.confidence >= confidence
+    ]
     unsure = [
-        (c, role, score)
+        (c, _as_step_role(c, role, name), score)
         for c in safe
         for role, score in [c.as_step()]
         if role in KIND_OF_ROLE and score >= likely
