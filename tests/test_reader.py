@@ -447,6 +447,7 @@ def test_another_persons_promise_is_not_this_messages_step() -> None:
         ("She asked if I'd share the migration notes", False),
         ("she'd love an intro to my editor", False),
         ("she'd moved to Leeds in the spring", False),
+        ("he mentioned he'd been unwell", False),
         ("Kwame said he'd send everyone his template", False),
     ],
 )
@@ -461,6 +462,9 @@ def test_the_contacts_promise_is_taken_up_as_an_ask() -> None:
     # a promise of the sender's own comes first
     mine = _clause("I'll send her my notes on the grid tie-in", "promise", 120)
     assert _hand_plan([slides, mine]).step_clause == mine.text
+    # their part of a plan made together stays a plan
+    parts = _clause("she'll do the policy bit, I do the data.", "plan", 0)
+    assert _hand_plan([parts]).next_step_type == "joint_venture"
 
 
 def test_a_step_that_says_nothing_by_itself_takes_the_clause_it_answers() -> None:

@@ -113,7 +113,7 @@ _THEIR_PROMISE_RE = re.compile(
     r"(?:\s+(?:also|even|kindly|then))?"
     r"(?:\s+(?:said|says|promised|mentioned)\s+(?:that\s+)?(?:she|he|they)(?:['’]d|['’]ll|\s+would|\s+will)"
     r"|['’]ll|['’]d|\s+will|\s+would|\s+promised\s+to|\s+(?:is|['’]s)\s+(?:going\s+to|gonna))"
-    r"\s+(?:\w+ly\s+)?(?!(?:love|like|want|need|prefer|be|have|rather)\b)(?![a-z]+ed\b)[a-z]+\b",
+    r"\s+(?:\w+ly\s+)?(?!(?:love|like|want|need|prefer|be|been|have|rather)\b)(?![a-z]+ed\b)[a-z]+\b",
     re.IGNORECASE,
 )
 
@@ -130,9 +130,11 @@ def their_promise(text: str, name: str) -> bool:
 
 
 def _as_step_role(clause: ReadClause, role: str, name: str) -> str:
-    """The step role a clause stands for: the contact's own promise is the sender's ask (to take
-    them up on it, "Could you send the slides when you have a moment?"), not an offer."""
-    return "ask" if role in KIND_OF_ROLE and role != "ask" and their_promise(clause.text, name) else role
+    """The step role a clause stands for: the contact's own promise, read as a promise or a
+    request, is the sender's ask (to take them up on it, "Could you send the slides when you have
+    a moment?"), not an offer. A plan is left as it is: in "she'll do the policy bit, I do the
+    data" each has a part of what they do together."""
+    return "ask" if role in ("promise", "request") and their_promise(clause.text, name) else role
 
 
 def choose_step(
