@@ -90,9 +90,6 @@ def example_stems() -> frozenset[str]:
     return frozenset(rare & replies)
 
 
-# "He", "she" and their forms: about the contact, where a message should say "you".
-
-
 def _bare(sentence: str, when: str) -> str:
     """A sentence's words without the time phrase, lower-cased, to compare wordings."""
     text = sentence.lower().replace(when.lower(), " ") if when else sentence.lower()
