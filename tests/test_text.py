@@ -512,6 +512,12 @@ def test_how_the_notes_address_them(full: str, notes: str, greet: str) -> None:
             "I enjoyed the Park Ji-woo poster.",
         ),
         ("I loved the Maya painting classes.", ["Maya"], "I loved the Maya painting classes."),
+        # a style and its "the" go with the name ("the Hon. you" is no one)
+        (
+            "Thank you for inviting me to address the Hon. Margarethe Solberg.",
+            ["Margarethe Solberg", "Judge Solberg"],
+            "Thank you for inviting me to address you.",
+        ),
         # in address: unchanged
         ("I'll ask, Marta, about it next week.", ["Marta"], "I'll ask, Marta, about it next week."),
         ("Thanks, Ben, for the chat.", ["Ben"], "Thanks, Ben, for the chat."),
@@ -652,6 +658,16 @@ def test_keeping_in_touch_or_a_plan_of_ones_own_commits_to_nothing(sentence: str
         ("Vietnamese name, family name first.", "Pham Thu Ha", True),
         ("She uses one name.", "Suharti", True),
         ("Family name first, and she restores Hmong story cloths for the museum.", "Vang Mai", False),
+        ("Chatted to Priyanka Nair (call her Priya)", "Priyanka Nair", True),
+        ("Me: he goes by Seun, was adamant about it.", "Oluwaseun Adeyemi", True),
+        ("Park Ji-woo (Korean, family name Park)", "Park Ji-woo", True),
+        (
+            "she said it's Vietnamese order, Nguyen is the family name, everyone calls her Mai",
+            "Nguyen Thi Mai",
+            True,
+        ),
+        ("Her family runs a vineyard in Tokaj, goes by Zsófi", "Nagy Zsófia", False),
+        ("He told me his first name is Tom and he builds kayaks in his garage", "Thomas Reed", False),
     ],
 )
 def test_a_clause_that_only_says_their_name_is_a_name_cue(clause: str, name: str, cue: bool) -> None:

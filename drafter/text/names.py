@@ -25,6 +25,7 @@ from nameparser import HumanName
 from nicknames import NickNamer
 from wordfreq import zipf_frequency
 
+from .overlap import content_words, stem, words
 from .sentences import sentence_spans
 
 __all__ = [
@@ -57,6 +58,8 @@ COMMON_WORD = 4.5  # a word this frequent ("Dear", "Tuesday") is no name the not
 _NEGATED_RE = re.compile(r"(?i)\b(nobody|no one|never|not|don't|doesn't|didn't)\s*$")
 _ONE_NAME_RE = re.compile(r"(?i)\b(?:uses|has|goes by) (?:only |just )?(?:one|a single) name\b")
 _FAMILY_FIRST_RE = re.compile(r"(?i)\b(family|sur)[ -]?name (comes )?first\b")
+# Which of their names is which ("family name Park", "first name is Ji-woo"): how their name works.
+_WHICH_NAME_RE = re.compile(rf"\b(?i:family|sur|last|first|given)[ -]?(?i:name)(?: is)?\s+{_NAME}")
 # Titles a person typed into the contact's name to be greeted by: title + family name.
 _FORMAL = {
     "dr",
@@ -96,9 +99,14 @@ _DOTTED = {"dr", "prof", "mr", "mrs", "ms", "mx", "rev", "sen", "rep"}
 _SAME_AS = {"professor": "Prof.", "doctor": "Dr.", "reverend": "Rev.", "dra": "Dr.", "profa": "Prof."}
 # Courtesy titles: the notes' "Mr. Sato" is a form of address, their "Ms. Beatriz Salgado" is not.
 _COURTESY = {"mr", "mrs", "ms", "mx", "miss"}
+# Styles written before a name that no one is greeted by ("the Hon. Margarethe Solberg" is
+# greeted as Judge Solberg): read as a title, never used as one.
+_STYLES = {"hon", "honourable", "honorable", "rt"}
 # Any of those titles as the notes write one before a name ("Dr.", "Prof", "Dra.", "Rabbi").
 TITLE_PATTERN = (
-    "(?:" + "|".join(sorted((t.capitalize() for t in _FORMAL | set(_SAME_AS)), key=len, reverse=True)) + ")"
+    "(?:"
+    + "|".join(sorted((t.capitalize() for t in _FORMAL | set(_SAME_AS) | _STYLES), key=len, reverse=True))
+    + ")"
 )
 # A sign-off at the start of a line or after a sentence: "Best,", "Cheers", "Kind regards,".
 _SIGN_OFF = (
@@ -544,17 +552,33 @@ def name_forms(full_name: str, notes: str = "") -> set[str]:
     return {w.strip(".,") for w in words if w.strip(".,")}
 
 
+# Words about how a name works, besides the names themselves ("Vietnamese order, Nguyen is the
+# family name"): a clause of these says what they are called, not what you talked about.
+_NAMING_WORDS = "name names order family surname called"
+
+
 def is_name_cue(text: str, full_name: str) -> bool:
     """Whether a clause only says what the contact is called ("She goes by Liz.", "Prefers
-    Dr. Okafor."): it serves the greeting, and is nothing the two of you talked about."""
-    order = _FAMILY_FIRST_RE.search(text) or _ONE_NAME_RE.search(text)
-    if order:  # how their name works ("Korean name, family name first.", "She uses one name.")
-        return len(re.findall(r"[A-Za-z]+", text[: order.start()] + " " + text[order.end() :])) <= 3
-    cue = _CUE_RE.search(text)
-    if not cue or not _cued_name(full_name, text):
-        return False
-    rest = re.findall(r"[A-Za-z]+", text[: cue.start()] + " " + text[cue.end() :])
-    return len(rest) <= 2
+    Dr. Okafor.", "Chatted to Priyanka Nair (call her Priya)", "Vietnamese order, Nguyen is the
+    family name, everyone calls her Mai"): it serves the greeting, and is nothing the two of you
+    talked about. Besides its cues, their own names and words about naming, such a clause says at
+    most one word of meaning ("Korean", "adamant")."""
+    cues = [
+        *_FAMILY_FIRST_RE.finditer(text),  # how their name works ("Korean name, family name first.")
+        *_ONE_NAME_RE.finditer(text),  # "She uses one name."
+        *_WHICH_NAME_RE.finditer(text),  # "(Korean, family name Park)"
+    ]
+    if not cues:
+        cues = [c for c in _CUE_RE.finditer(text)]
+        if not cues or not _cued_name(full_name, text):
+            return False
+    rest = text
+    for cue in sorted(cues, key=lambda c: c.start(), reverse=True):
+        rest = rest[: cue.start()] + " " + rest[cue.end() :]
+    own = {
+        stem(w.lower()) for w in words(f"{full_name} {' '.join(c.group(0) for c in cues)} {_NAMING_WORDS}")
+    }
+    return sum(1 for w in content_words(rest) if w not in own) <= 1
 
 
 # --- Candidates for the greeting, with what the notes say about each (the learned chooser's input) ---

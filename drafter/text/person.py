@@ -251,7 +251,10 @@ def _name_pattern(names: Iterable[str]) -> str:
     one = "|".join(re.escape(w) for w in sorted(capitalised, key=len, reverse=True))
     between = rf"(?:(?:{'|'.join(re.escape(p) for p in sorted(particles))})\s+)*" if particles else ""
     run = rf"{between}(?:{one})(?:\s+{between}(?:{one}))*"
-    return rf"(?<![\w.-])(?:{TITLE_PATTERN}\.?\s+)?{run}(?![\w-])"
+    # "the Hon. Margarethe Solberg" is her name with its style: "the" goes with them
+    return (
+        rf"(?<![\w.-])(?:(?:(?i:the)\s+(?={TITLE_PATTERN}\.?\s))?(?:{TITLE_PATTERN}\.?\s+)+)?{run}(?![\w-])"
+    )
 
 
 def to_second_person(text: str, names: Iterable[str], *, pronouns: bool, gender: str = "") -> str:
