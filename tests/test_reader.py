@@ -27,6 +27,7 @@ from drafter.reader.plan import (
     STEP_CONFIDENCE,
     STEP_LIKELY,
     STEP_PRIVATE_MAX,
+    asked_about_me,
     choose_step,
     make_plan,
     their_promise,
@@ -455,6 +456,30 @@ def test_the_contacts_own_promise_is_theirs(text: str, theirs: bool) -> None:
     assert their_promise(text, "Yusuf Adeyemi") is theirs
 
 
+@pytest.mark.parametrize(
+    ("text", "about_me"),
+    [
+        ("She noticed my camera and asked if I was 'one of the ghost-sign people'.", True),
+        ("he asked me where I grew up, then about the ferry", True),
+        ("She asked whether I knew any good framers in Leith", False),  # a framer is what she wants
+        ("She asked if I had a copy of the tide tables", False),
+        ("She asked if I could send her the name of my framer", False),
+        ("he asked if I'd share the migration notes", False),
+        ("she asked if I was free on Thursday to try the new wall", False),
+    ],
+)
+def test_a_question_about_the_sender_is_nothing_to_do_for_them(text: str, about_me: bool) -> None:
+    assert asked_about_me(text) is about_me
+
+
+def test_a_question_they_asked_about_the_sender_is_no_step() -> None:
+    question = _clause("She asked if I was one of the ghost-sign people", "request", 0)
+    plan_clause = _clause("we agreed to photograph Carver Street together", "plan", 60)
+    plan = _hand_plan([question, plan_clause])
+    assert plan.next_step_type == "joint_venture" and plan.step_clause == plan_clause.text
+    assert _hand_plan([question]).next_step_type == "keep_in_touch"
+
+
 def test_the_contacts_promise_is_taken_up_as_an_ask() -> None:
     slides = _clause("She said she'd send me the slides with the financing model.", "request", 60)
     plan = _hand_plan([_clause("Her talk on community solar co-ops was great.", "topic", 0), slides])
@@ -523,6 +548,35 @@ def test_a_pasted_card_is_never_a_detail_and_plain_words_fill_after_specific_one
     plan = _hand_plan([card, plain, specific, lead_in])
     # the specific topic first, then the one in common words; never the card or a lead-in
     assert plan.details == [plain.text, specific.text]
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "Dental practice managers' network evening, Birmingham.",  # the heading a note opens with
+        "Met her at the Lisbon ceramics fair, by the kilns.",  # how you met
+    ],
+)
+def test_the_setting_fills_a_place_only_after_what_you_talked_about(setting: str) -> None:
+    opening = _clause(setting, "topic", 0)
+    talked = [
+        _clause("she fires her stoneware in a wood kiln over three days", "topic", 60),
+        _clause("her ash glazes come from the orchard's pruned apple wood", "topic", 120),
+    ]
+    linkedin = _hand_plan([opening, *talked], channel="linkedin")  # two details
+    assert linkedin.details == [t.text for t in talked]
+    email = _hand_plan([opening, *talked])  # three: the setting fills the last place
+    assert email.details == [opening.text, *(t.text for t in talked)]
+
+
+def test_a_clause_about_what_you_talked_about_at_the_start_is_no_setting() -> None:
+    opening = _clause("Conference hallway chat about observability budgets and trace sampling.", "topic", 0)
+    others = [
+        _clause("she runs the platform team at a Rotterdam logistics firm", "topic", 80),
+        _clause("her team moved from Jaeger to Tempo last spring", "topic", 140),
+    ]
+    plan = _hand_plan([opening, *others], channel="linkedin")
+    assert opening.text in plan.details
 
 
 def test_in_a_note_about_several_people_a_detail_about_someone_else_is_left_out() -> None:

@@ -50,6 +50,7 @@ __all__ = [
     "choose_details",
     "choose_step",
     "make_plan",
+    "asked_about_me",
     "their_promise",
 ]
 
@@ -92,6 +93,12 @@ def _first_person(word: str) -> bool:
     return re.fullmatch(r"I(?:['’][a-z]+)?", word) is not None
 
 
+@lru_cache(maxsize=64)
+def _name_words(name: str) -> frozenset[str]:
+    """The words of the contact's name and greeting, in lower case, as the notes may write them."""
+    return frozenset(w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", name))
+
+
 def _someone_elses(text: str, name: str) -> bool:
     """Whether a clause is about another person named at its start ("Kwame said he'd send
     everyone his template" in a note to Yusuf): their promise or plan is not this message's step."""
@@ -101,8 +108,11 @@ def _someone_elses(text: str, name: str) -> bool:
     if not first or not name:
         return False
     word = first.group(1).split("'")[0].split("’")[0]
-    own = {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", name)}
-    return word.lower() not in own and not word.isupper() and zipf_frequency(word.lower(), "en") < 4.0
+    return (
+        word.lower() not in _name_words(name)
+        and not word.isupper()
+        and zipf_frequency(word.lower(), "en") < 4.0
+    )
 
 
 # A clause that opens with the contact doing something for the sender ("She said she'd send me the
@@ -124,9 +134,24 @@ def their_promise(text: str, name: str) -> bool:
     found = _THEIR_PROMISE_RE.match(text)
     if not found:
         return False
-    who = found.group("who")
-    own = {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", name)}
-    return who.lower() in {"she", "he", "they"} or who.lower() in own
+    who = found.group("who").lower()
+    return who in {"she", "he", "they"} or who in _name_words(name)
+
+
+# A question they asked about the sender ("asked if I was one of the ghost-sign people", "asked
+# where I grew up"): who the sender is, not a "could", a "would" or a "knew anyone": nothing to
+# do for them.
+_ASKED_ABOUT_ME_RE = re.compile(
+    r"\basked(?:\s+me)?\s+(?:if|whether|where|what|how|why|who|when)\s+I"
+    r"(?:\s+|['’])(?:was|were|am|m|came|come|lived|live|worked|work|grew)\b"
+    r"(?!\s+(?:free|available|around|interested|keen|able|up\s+for|going)\b)",  # "was free": invited
+    re.IGNORECASE,
+)
+
+
+def asked_about_me(text: str) -> bool:
+    """Whether a clause's request is only a question they asked about the sender."""
+    return bool(_ASKED_ABOUT_ME_RE.search(text))
 
 
 def _as_step_role(clause: ReadClause, role: str, name: str) -> str:
@@ -150,7 +175,11 @@ def choose_step(
     the clauses the reader labels a step with confidence, then among those it finds likely to be
     one; within each, by the order of ROLE_PRIORITY. Another person's promise is no step, and the
     contact's own promise is one to ask about (see `_as_step_role`)."""
-    safe = [c for c in reading.clauses if _step_safe(c, private_max) and not _someone_elses(c.text, name)]
+    safe = [
+        c
+        for c in reading.clauses
+        if _step_safe(c, private_max) and not _someone_elses(c.text, name) and not asked_about_me(c.text)
+    ]
     sure = [
         (c, _as_step_role(c, c.role, name), c.confidence)
         for c in safe
@@ -269,6 +298,21 @@ def _a_marker(text: str) -> bool:
     return len(content_words(text)) <= MARKER_WORDS and not _SUBJECT_RE.search(text)
 
 
+# Meeting them ("Met Bob at the mixer", "met her at the Config after-party"): where, not what about.
+_MEETING_RE = re.compile(r"(?i)\b(?:met|meet|meeting)\b")
+_ABOUT_RE = re.compile(r"(?i)\babout\b")
+
+
+def _the_setting(clause: ReadClause, place: int) -> bool:
+    """Whether a clause only sets the scene: how you met ("Met at the board game cafe."), or the
+    heading a note opens with, a fragment with no one doing anything ("Dental practice managers'
+    network evening, Birmingham.", "ACL Vienna, poster sess."). A clause that says what you talked
+    about is never only the setting ("Conference hallway chat about OpenTelemetry sampling")."""
+    if place > 1 or _ABOUT_RE.search(clause.text):
+        return False
+    return bool(_MEETING_RE.search(clause.text)) or (place == 0 and not _SUBJECT_RE.search(clause.text))
+
+
 def choose_details(
     reading: Reading,
     limit: int,
@@ -299,12 +343,14 @@ def choose_details(
         and id(c) not in qualified
     ]
     topics = [c for c in eligible if id(c) not in (others or set())] or eligible
+    place = {id(c): i for i, c in enumerate(c for c in reading.clauses if not c.block)}
     scored = []
     for c in topics:
         spec = _specificity(c.text, known)
         if spec > 0 or _says_something(c.text, name):
-            scored.append((spec > 0, c.confidence * (1 + spec), c))
-    chosen = [c for _, _, c in sorted(scored, key=lambda x: (x[0], x[1]), reverse=True)[:limit]]
+            scene = _the_setting(c, place[id(c)])
+            scored.append((not scene, spec > 0, c.confidence * (1 + spec), c))
+    chosen = [c for *_, c in sorted(scored, key=lambda x: x[:3], reverse=True)[:limit]]
     return sorted(chosen, key=lambda c: c.start)  # in the order of the notes
 
 
