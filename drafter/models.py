@@ -188,7 +188,7 @@ class Plan(BaseModel):
         if fresh := self.fresh_details:
             return fresh
         previous = self.follow_up.previous_topic if self.follow_up else ""
-        return [*self.details, *([previous] if previous else [])]
+        return [*self.details, *([previous] if previous and previous not in self.details else [])]
 
     @property
     def asks_them(self) -> bool:

@@ -465,6 +465,7 @@ def test_a_delivery_plans_and_asks_for_the_promise_now() -> None:
     assert plan.next_step_type == "offer"
     assert plan.step_clause == "my glaze recipe and firing schedule"
     assert plan.details == ["your talk on wood-fired kilns"]
+    assert plan.topics == ["your talk on wood-fired kilns"]  # the first message's topic, once
     assert (plan.follow_up_when, plan.follow_up_date) == ("today", dt.date.today())
     assert [o.text for o in plan.options] == ["Deliver: my glaze recipe and firing schedule"]
     draft = drafter.draft(request)

@@ -194,9 +194,11 @@ _SPAN_LEAD = (
     r"(?:(?:the\s+)?(?:very\s+)?(?:end|start|beginning|middle|rest)\s+of\s+)?(?:\b(?:early|late|mid|later)[\s-]+)?"
 )
 _SEASON = r"(?:spring|summer|autumn|fall|winter)"
+# Words with which a clause goes on after a time: "in the spring when ...", "next year, and".
+_GOES_ON = r"and|or|but|so|to|when|once|if|as"
 _FAR = (
     rf"(?:(?:(?:this|next|coming|the)\s+)(?:{_SEASON}|year|new year)|{_SEASON}|next year)"
-    r"(?=\s*(?:[,.!?;:)]|$)|\s+(?:and|or|but|so|to|when|once|if|as|I|we|you)\b)"
+    rf"(?=\s*(?:[,.!?;:)]|$)|\s+(?:{_GOES_ON}|I|we|you)\b)"
 )
 _SPAN_RE = re.compile(
     _SPAN_LEAD + rf"(?:(?P<near>{_PHRASE_RE.pattern})|(?P<far>\b(?:{_FAR})))"
@@ -219,7 +221,7 @@ class TimeSpan:
 # A date said between "the" (or "your", "our") and a noun names a thing ("the December 3 session",
 # "our Friday call"): it is no time of the sentence's own.
 _BEFORE_THING_RE = re.compile(r"\b(?:the|a|an|your|my|our|his|their)\s+$", re.IGNORECASE)
-_THING_AFTER_RE = re.compile(r"\s+(?!(?:and|or|but|so|to|when|once|if|as|at|by|for|with)\b)[a-z]")
+_THING_AFTER_RE = re.compile(rf"\s+(?!(?:{_GOES_ON}|at|by|for|with)\b)[a-z]")
 
 
 def time_spans(text: str, today: dt.date) -> list[TimeSpan]:
