@@ -153,6 +153,9 @@ def _guard_for(notes: str, name: str = "Marta Klein") -> Guard:
         ("Met Marta at the fair.", ""),  # the notes never say
         ("She fires with wood.", "she"),  # notes that never name them speak of them
         ("Her son Jonas fires with wood.", "she"),
+        ("Met Marta at the fair, by the Lely stand. She fires with wood.", "she"),  # a thing, no one
+        ("Visited Marta's studio. She fires with wood.", "she"),  # her own name, possessive
+        ("Visited Jonas's studio. She fires with wood.", ""),  # someone else's
     ],
 )
 def test_the_contact_pronoun_is_the_first_after_their_name_with_no_one_between(

@@ -453,14 +453,15 @@ def _commits(sentence: str) -> bool:
 
 
 PLACE_BEFORE = frozenset({"in", "at", "near", "around", "across", "outside", "inside"})
-_THING_BEFORE = frozenset({"the", "a", "an", "this", "that", "my", "our", "their", "your"})
+THING_BEFORE = frozenset({"the", "a", "an", "this", "that", "my", "our", "their", "your"})
 _GOES_ON = frozenset({"and", "but", "or", "so", "then", "also", "plus", "though", "although", "which"})
 
 
 def names_someone(word: str, known: set[str]) -> bool:
     """Whether a word names a person other than the `known` ones (the contact, the sender, where
     you met): a capitalised word that is no common word, no acronym ("PID", "NHS") and no product
-    ("LoRaWAN"; "McKenzie" may be a name)."""
+    ("LoRaWAN"; "McKenzie" may be a name). A possessive is its name's ("Errol's gym")."""
+    word = re.sub(r"['’]s?$", "", word)
     return (
         word[:1].isupper()
         and not word.isupper()
@@ -538,7 +539,7 @@ def whom_about(clauses: list[str], contact: set[str], known: set[str]) -> list[s
                 if any(w in contact for w in run):
                     found = "contact"
                 elif (
-                    previous not in PLACE_BEFORE | _THING_BEFORE
+                    previous not in PLACE_BEFORE | THING_BEFORE
                     and not previous.isdigit()
                     and names_someone(run[0], known)
                     and not any(w in known for w in run)
