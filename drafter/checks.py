@@ -22,7 +22,7 @@ from .reader import promise_chance
 from .retrieval.embeddings import load_encoder
 from .text.dates import HORIZON_DAYS
 from .text.overlap import content_words, distinctive, is_common, meaning_words, stem, words
-from .text.person import THIRD_PERSON, announces_asking, commits, opening_address, sizes_up, theirs_as_mine
+from .text.person import THIRD_PERSON, announces_asking, commits, opening_address, sizes_up
 from .text.sentences import sentences
 from .text.whole import unfinished
 
@@ -273,10 +273,6 @@ def check_voice(
             before = before[: -len(title)].rstrip()
         if not _spoken_to(before, text[match.end() :]):
             return _result("voice", False, f"talk to {name}, not about them")
-    if mine := theirs_as_mine(text, guard.notes):
-        return _result(
-            "voice", False, f"it says '{mine[0].group(0)}' where the notes say it is theirs: say 'your'"
-        )
     if THIRD_PERSON.search(parts.step):
         return _result("voice", False, "the next step says 'he' or 'she' where it should say 'you'")
     recall = " ".join(parts.recall)

@@ -39,7 +39,7 @@ from .models import DraftParts, DraftRequest, Plan
 from .render import render
 from .text.dates import time_spans
 from .text.overlap import distinctive, is_common, stem, words
-from .text.person import as_theirs, own_act, sizes_up, to_second_person, without_address
+from .text.person import own_act, sizes_up, to_second_person, without_address
 from .text.sentences import sentences, upper_first
 from .text.speech import as_question
 from .text.whole import trim_dangling, unfinished
@@ -247,15 +247,14 @@ def _said_once(text: str) -> str:
 
 
 def spoken_to(texts: list[str], pronouns: list[bool], guard: Guard) -> list[str]:
-    """The message's sentences, in order, with their name spoken to, what the notes call theirs
-    said as theirs ("my shop" -> "your shop"), and "he" and "she" too where the sentence's source
-    names no one else (`pronouns`). Elsewhere a "he" or "she" the message gives no one else to mean
-    (nobody else named before it) is the contact, when the notes speak of them that way: those
-    become "you"; the rest stay, for the voice check to weigh."""
+    """The message's sentences, in order, with their name spoken to, and "he" and "she" too where
+    the sentence's source names no one else (`pronouns`). Elsewhere a "he" or "she" the message
+    gives no one else to mean (nobody else named before it) is the contact, when the notes speak
+    of them that way: those become "you"; the rest stay, for the voice check to weigh."""
     out: list[str] = []
     someone_else = False
     for text, all_of_them in zip(texts, pronouns, strict=True):
-        text = as_theirs(to_second_person(text, guard.contact_names, pronouns=all_of_them), guard.notes)
+        text = to_second_person(text, guard.contact_names, pronouns=all_of_them)
         if not all_of_them and not someone_else and guard.contact_pronoun:
             cut = guard.first_other(text)
             head = to_second_person(text[:cut], (), pronouns=True, gender=guard.contact_pronoun)

@@ -13,13 +13,12 @@ import re
 from collections.abc import Iterable
 
 from .names import TITLE_PATTERN
-from .overlap import WORD_RE, content_words, is_common, stem
+from .overlap import WORD_RE, is_common, stem
 from .sentences import sentences, upper_first
 
 __all__ = [
     "PERSON_NOUNS",
     "PLACE_BEFORE",
-    "THING_BEFORE",
     "THIRD_PERSON",
     "announces_asking",
     "gender_of",
@@ -28,7 +27,6 @@ __all__ = [
     "opening_address",
     "own_act",
     "sizes_up",
-    "theirs_as_mine",
     "to_second_person",
     "to_third_person",
     "names_someone",
@@ -267,32 +265,6 @@ def to_second_person(text: str, names: Iterable[str], *, pronouns: bool, gender:
     if pattern:
         text = _shift(text, pattern, "your")
     return _pronouns(text, gender) if pronouns else text
-
-
-_MY_RE = re.compile(r"\b([Mm])y\s+([^\W\d_][\w'’-]*)")
-
-
-def theirs_as_mine(text: str, notes: str) -> list[re.Match[str]]:
-    """The "my ..." of a text that the notes only ever call theirs: "my shop in Teramachi" where
-    the notes say "his shop in Teramachi" and never "my shop". The word after "my" must carry
-    meaning ("my own" says nothing of whose)."""
-    found = []
-    for match in _MY_RE.finditer(text):
-        word = re.escape(match.group(2))
-        if not content_words(match.group(2)):  # "my own", "my first"
-            continue
-        theirs = re.search(rf"(?i)\b(?:his|her|their)\s+{word}\b", notes)
-        if theirs and not re.search(rf"(?i)\b(?:my|our)\s+{word}\b", notes):
-            found.append(match)
-    return found
-
-
-def as_theirs(text: str, notes: str) -> str:
-    """`text` with what the notes call theirs spoken of as theirs: "my shop" -> "your shop"."""
-    for match in reversed(theirs_as_mine(text, notes)):
-        your = "Your" if match.group(1) == "M" else "your"
-        text = text[: match.start()] + your + text[match.start() + 2 :]
-    return text
 
 
 # "You are a ...", "You're so ...": a sentence whose main clause describes them.
