@@ -154,7 +154,6 @@ def _guard_for(notes: str, name: str = "Marta Klein") -> Guard:
         ("She fires with wood.", "she"),  # notes that never name them speak of them
         ("Her son Jonas fires with wood.", "she"),
         ("Met Marta at the fair, by the Lely stand. She fires with wood.", "she"),  # a thing, no one
-        ("Visited Marta's studio. She fires with wood.", "she"),  # her own name, possessive
         ("Visited Jonas's studio. She fires with wood.", ""),  # someone else's
     ],
 )
@@ -162,6 +161,17 @@ def test_the_contact_pronoun_is_the_first_after_their_name_with_no_one_between(
     notes: str, pronoun: str
 ) -> None:
     assert _guard_for(notes).contact_pronoun == pronoun
+
+
+def test_their_own_names_possessive_and_a_thing_after_the_name_no_one_else() -> None:
+    guard = _guard_for("Met Marta at the fair. She fires with wood.")
+    for text in (
+        "I loved Marta's studio; she fires with wood.",
+        "I loved the kilns by the Lely stand; she fires with wood.",
+    ):
+        assert guard.first_other(text) == len(text)
+    text = "I loved Jonas's studio; she fires with wood."
+    assert guard.first_other(text) == text.index("Jonas")
 
 
 @pytest.mark.parametrize(

@@ -560,8 +560,8 @@ def test_a_pasted_card_is_never_a_detail_and_plain_words_fill_after_specific_one
 def test_the_setting_fills_a_place_only_after_what_you_talked_about(setting: str) -> None:
     opening = _clause(setting, "topic", 0)
     talked = [
-        _clause("she fires her stoneware in a wood kiln over three days", "topic", 60),
-        _clause("her ash glazes come from the orchard's pruned apple wood", "topic", 120),
+        _clause("she fires her pots in a wood kiln for three days", "topic", 60),
+        _clause("her glazes come from the ash of old apple trees", "topic", 120),
     ]
     linkedin = _hand_plan([opening, *talked], channel="linkedin")  # two details
     assert linkedin.details == [t.text for t in talked]
