@@ -30,7 +30,7 @@ from .retrieval.embeddings import load_encoder
 from .text.clauses import plain_text
 from .text.names import name_forms
 from .text.overlap import WORD_RE, content_words, copied_runs, distinctive, is_common, phrases, stem, words
-from .text.person import PLACE_BEFORE, THING_BEFORE, THIRD_PERSON, gender_of, is_person_noun, names_someone
+from .text.person import NO_ONE_AFTER, THIRD_PERSON, gender_of, is_person_noun, names_someone
 from .text.sentences import sentences
 
 __all__ = [
@@ -182,13 +182,12 @@ class Guard:
     def first_other(self, text: str) -> int:
         """Where a text first names someone "he" or "she" could mean other than the contact (a
         name, or a word for a person or an animal: "your daughter"); its length when nowhere."""
-        place = False  # a name after "in", "at" or "near" is a place ("in Fort William"), no one,
-        # and one after "the" or "a" a thing ("by the Lely stand", "a Singer sewing machine")
+        place = False  # a name after "in" or "the" is a place or a thing (see NO_ONE_AFTER), no one
         before = ""
         for match in WORD_RE.finditer(text):
             word = match.group(0).strip("'’-")
             place = word[:1].isupper() and (
-                before.lower() in PLACE_BEFORE | THING_BEFORE or (place and before[:1].isupper())
+                before.lower() in NO_ONE_AFTER or (place and before[:1].isupper())
             )
             if (self._someone_else(word) and not place) or is_person_noun(word):
                 return match.start()

@@ -569,7 +569,7 @@ def is_name_cue(text: str, full_name: str) -> bool:
         *_WHICH_NAME_RE.finditer(text),  # "(Korean, family name Park)"
     ]
     if not cues:
-        cues = [c for c in _CUE_RE.finditer(text)]
+        cues = list(_CUE_RE.finditer(text))
         if not cues or not _cued_name(full_name, text):
             return False
     rest = text

@@ -18,7 +18,7 @@ from .sentences import sentences, upper_first
 
 __all__ = [
     "PERSON_NOUNS",
-    "PLACE_BEFORE",
+    "NO_ONE_AFTER",
     "THIRD_PERSON",
     "announces_asking",
     "gender_of",
@@ -452,16 +452,24 @@ def _commits(sentence: str) -> bool:
     return False
 
 
-PLACE_BEFORE = frozenset({"in", "at", "near", "around", "across", "outside", "inside"})
-THING_BEFORE = frozenset({"the", "a", "an", "this", "that", "my", "our", "their", "your"})
+_PLACE_BEFORE = frozenset({"in", "at", "near", "around", "across", "outside", "inside"})
+_THING_BEFORE = frozenset({"the", "a", "an", "this", "that", "my", "our", "their", "your"})
+# A capitalised word after one of these is a place ("in Fort William") or a thing ("by the Lely
+# stand"), no one.
+NO_ONE_AFTER = _PLACE_BEFORE | _THING_BEFORE
 _GOES_ON = frozenset({"and", "but", "or", "so", "then", "also", "plus", "though", "although", "which"})
+
+
+def _possessor(word: str) -> str:
+    """Whose a possessive is: "Errol's" -> "Errol"; any other word as it is."""
+    return re.sub(r"['’]s$", "", word)
 
 
 def names_someone(word: str, known: set[str]) -> bool:
     """Whether a word names a person other than the `known` ones (the contact, the sender, where
     you met): a capitalised word that is no common word, no acronym ("PID", "NHS") and no product
     ("LoRaWAN"; "McKenzie" may be a name). A possessive is its name's ("Errol's gym")."""
-    word = re.sub(r"['’]s?$", "", word)
+    word = _possessor(word)
     return (
         word[:1].isupper()
         and not word.isupper()
@@ -513,7 +521,7 @@ def whom_about(clauses: list[str], contact: set[str], known: set[str]) -> list[s
             word = spans[i].group(0).strip("'’-")
             previous = spans[i - 1].group(0).lower() if i else ""
             following = spans[i + 1].group(0) if i + 1 < len(spans) else ""
-            bare = re.sub(r"['’]s$", "", word)
+            bare = _possessor(word)
             pronoun = "other" if before == "other" else "contact"  # whom "he" or "she" means
             opens = i == 0 or (i == 1 and previous in _GOES_ON)
             if opens and (word.lower() in ("his", "her") or bare != word) and is_person_noun(following):
@@ -535,11 +543,11 @@ def whom_about(clauses: list[str], contact: set[str], known: set[str]) -> list[s
                     and (text[spans[j].end() : spans[j + 1].start()].strip() == "")
                 ):
                     j += 1
-                run = [re.sub(r"['’]s$", "", m.group(0).strip("'’-")) for m in spans[i : j + 1]]
+                run = [_possessor(m.group(0).strip("'’-")) for m in spans[i : j + 1]]
                 if any(w in contact for w in run):
                     found = "contact"
                 elif (
-                    previous not in PLACE_BEFORE | THING_BEFORE
+                    previous not in NO_ONE_AFTER
                     and not previous.isdigit()
                     and names_someone(run[0], known)
                     and not any(w in known for w in run)
